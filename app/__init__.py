@@ -1,0 +1,1 @@
+"""The application shell: wiring (bootstrap) and the command handlers."""

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up what Sitras needs on a Debian/Ubuntu machine, then run it.
+#   bash sitras.sh demo        set up, then `python main.py demo`
+#   bash sitras.sh test        set up (with test tools), then ruff + pytest
+#   bash sitras.sh ARGS...     set up, then `python main.py ARGS...`
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_debs=()
+command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_debs+=(python3-venv)
+ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || need_debs+=(libzbar0)
+if [ ${#need_debs[@]} -gt 0 ]; then
+  echo "sitras: installing ${need_debs[*]} with apt-get" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debs[@]}"
+fi
+
+requirements=requirements.txt
+[ "${1:-}" = "test" ] && requirements=requirements-dev.txt
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=.venv/.sitras-installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
+fi
+
+case "${1:-demo}" in
+  test)
+    shift
+    .venv/bin/ruff check .
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    exec .venv/bin/python main.py "$@"
+    ;;
+esac

@@ -1,0 +1,120 @@
+"""Plain values of the domain: letters, scans, desks, notifications, statuses."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, fields, replace
+
+from sitras_sheets.schema import header_key
+
+
+class Status(enum.Enum):
+    RECEIVED = "Diterima"
+    IN_PROGRESS = "Diproses"
+    DISPOSED = "Didisposisi"
+    DONE = "Selesai"
+    RETURNED = "Dikembalikan"
+    REJECTED = "Ditolak"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (Status.DONE, Status.RETURNED, Status.REJECTED)
+
+    @classmethod
+    def parse(cls, text: str) -> Status | None:
+        """The status a clerk meant (any case and spacing), None if not in the list."""
+        key = header_key(text)
+        for status in cls:
+            if header_key(status.value) == key:
+                return status
+        return None
+
+
+STATUS_VALUES: tuple[str, ...] = tuple(status.value for status in Status)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One row of the ``Surat`` tab, as text the way the sheet holds it."""
+
+    code: str = ""
+    received_at: str = ""
+    number: str = ""
+    subject: str = ""
+    sender: str = ""
+    sender_org: str = ""
+    whatsapp: str = ""
+    addressed_to: str = ""
+    disposition: str = ""
+    status: str = ""
+    position: str = ""
+    responsible: str = ""
+    updated_at: str = ""
+    notification: str = ""
+    notes: str = ""
+    row: int = field(default=0, compare=False)
+
+    @classmethod
+    def from_record(cls, record: dict[str, str], row: int = 0) -> Letter:
+        known = {f.name for f in fields(cls)} - {"row"}
+        return cls(row=row, **{k: v for k, v in record.items() if k in known})
+
+    def to_record(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "row"}
+
+    def with_values(self, **values: str) -> Letter:
+        return replace(self, **values)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One row of the ``Pindai`` tab: a letter seen at a desk."""
+
+    scan_id: str
+    time: str
+    code: str
+    desk: str
+    officer: str = ""
+    station: str = ""
+    remarks: str = ""
+
+    @classmethod
+    def from_record(cls, record: dict[str, str]) -> Scan:
+        return cls(**{f.name: record.get(f.name, "") for f in fields(cls)})
+
+    def to_record(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One row of the ``Meja`` tab."""
+
+    code: str
+    name: str = ""
+    responsible: str = ""
+    whatsapp: str = ""
+    sla_hours: str = ""
+
+    @classmethod
+    def from_record(cls, record: dict[str, str]) -> Desk:
+        return cls(**{f.name: record.get(f.name, "") for f in fields(cls)})
+
+    def to_record(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class NotificationRecord:
+    """One row of the ``Notifikasi`` tab. ``to`` is always a masked number."""
+
+    time: str
+    code: str
+    event: str
+    to: str
+    status: str
+    message_id: str = ""
+    remarks: str = ""
+
+    def to_record(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

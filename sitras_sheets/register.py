@@ -1,0 +1,335 @@
+"""The register: letters, scans, desks and notifications on top of a Grid.
+
+Rows are identified by their tracking code, never by position: clerks sort,
+insert and delete rows between a read and a write, so every write goes to the
+row that holds the key *now* (positions from a read at most ``index_max_age``
+seconds old, else the tab is read again first)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sitras_sheets import tracking_code
+from sitras_sheets.clock import Clock, sheet_time
+from sitras_sheets.errors import (
+    InvalidTrackingCode,
+    LetterNotFound,
+    OutcomeUnknown,
+    SheetLayoutError,
+)
+from sitras_sheets.grid import CellWrite, Grid
+from sitras_sheets.models import (
+    STATUS_VALUES,
+    Desk,
+    Letter,
+    NotificationRecord,
+    Scan,
+    Status,
+)
+from sitras_sheets.schema import (
+    MEJA,
+    NOTIFIKASI,
+    PINDAI,
+    SURAT,
+    SYSTEM_FIELDS,
+    TABS,
+    HeaderMap,
+    data_rows,
+    map_headers,
+)
+
+# Fields the sync job may write on a letter row: the system columns, and the
+# code of a row a clerk typed without one.
+SYNC_FIELDS: tuple[str, ...] = (*SYSTEM_FIELDS, "code")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    tab: str
+    row: int
+    message: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    """What the register held at one read. Letters keep their row numbers only
+    as a hint; ``key`` is what identifies them."""
+
+    letters: list[Letter]
+    scans: list[Scan]
+    desks: dict[str, Desk]
+    notifications: list[NotificationRecord] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def letter(self, code: str) -> Letter:
+        wanted = tracking_code.normalise(code)
+        for letter in self.letters:
+            if letter_key(letter) == wanted:
+                return letter
+        raise LetterNotFound(f"kode lacak {tracking_code.display(wanted)} belum terdaftar")
+
+
+def letter_key(letter: Letter) -> str:
+    """The bare tracking code, or for a row without a valid code a fingerprint
+    of what the clerk typed (so the row can still be found after a sort)."""
+    try:
+        return tracking_code.normalise(letter.code)
+    except InvalidTrackingCode:
+        typed = "\x1f".join(
+            value for name, value in letter.to_record().items() if name not in SYNC_FIELDS
+        )
+        digest = hashlib.sha256(f"{letter.code}\x1e{typed}".encode()).hexdigest()[:16]
+        return f"row:{digest}"
+
+
+@dataclass
+class _SuratIndex:
+    headers: HeaderMap
+    rows: dict[str, int]
+    read_at: float
+
+
+class Register:
+    def __init__(
+        self,
+        grid: Grid,
+        clock: Clock,
+        *,
+        index_max_age: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.grid = grid
+        self.clock = clock
+        self.index_max_age = index_max_age
+        self._monotonic = monotonic
+        self._surat_index: _SuratIndex | None = None
+        self._headers: dict[str, HeaderMap] = {}
+
+    # -- set-up --------------------------------------------------------------
+    def init(self) -> list[str]:
+        """Create or check the four tabs; returns what changed. Raises
+        SheetLayoutError if a tab exists without the headers Sitras needs."""
+        changes = self.grid.ensure_layout(TABS, STATUS_VALUES)
+        values = self.grid.read([tab.name for tab in TABS])
+        problems = []
+        for tab in TABS:
+            try:
+                map_headers(tab, values[tab.name][0] if values[tab.name] else [])
+            except SheetLayoutError as error:
+                problems.append(str(error))
+        if problems:
+            raise SheetLayoutError("; ".join(problems))
+        return changes
+
+    # -- reading -------------------------------------------------------------
+    def read(self, *, notifications: bool = False) -> RegisterSnapshot:
+        """Surat, Pindai and Meja (and Notifikasi if asked) in one request."""
+        tabs = [SURAT, PINDAI, MEJA] + ([NOTIFIKASI] if notifications else [])
+        values = self.grid.read([tab.name for tab in tabs])
+        maps = {tab.name: self._map(tab, values[tab.name]) for tab in tabs}
+        problems: list[RowProblem] = []
+        letters = self._letters(maps[SURAT.name], values[SURAT.name], problems)
+        scans = self._scans(maps[PINDAI.name], values[PINDAI.name], problems)
+        desks: dict[str, Desk] = {}
+        for row, cells in data_rows(values[MEJA.name]):
+            desk = Desk.from_record(maps[MEJA.name].record(cells))
+            if not desk.code:
+                problems.append(RowProblem(MEJA.name, row, "Kode Meja kosong"))
+            elif desk.code.upper() in desks:
+                problems.append(RowProblem(MEJA.name, row, f"Kode Meja {desk.code!r} ganda"))
+            else:
+                desks[desk.code.upper()] = desk
+        sent = []
+        if notifications:
+            sent = [
+                _notification(maps[NOTIFIKASI.name].record(cells))
+                for _, cells in data_rows(values[NOTIFIKASI.name])
+            ]
+        return RegisterSnapshot(letters, scans, desks, sent, problems)
+
+    def _map(self, tab, values: list[list[str]]) -> HeaderMap:
+        headers = map_headers(tab, values[0] if values else [])
+        self._headers[tab.name] = headers
+        return headers
+
+    def _letters(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Letter]:
+        letters: list[Letter] = []
+        first_row: dict[str, int] = {}
+        for row, cells in data_rows(values):
+            letter = Letter.from_record(headers.record(cells), row=row)
+            if letter.code:
+                try:
+                    letter = letter.with_values(code=tracking_code.display(letter.code))
+                except InvalidTrackingCode as error:
+                    problems.append(RowProblem(SURAT.name, row, str(error)))
+            key = letter_key(letter)
+            if key in first_row:
+                problems.append(
+                    RowProblem(
+                        SURAT.name,
+                        row,
+                        f"kode lacak ganda: sama dengan baris {first_row[key]}",
+                        key,
+                    )
+                )
+                continue
+            first_row[key] = row
+            if letter.status and Status.parse(letter.status) is None:
+                problems.append(
+                    RowProblem(
+                        SURAT.name,
+                        row,
+                        f"Status {letter.status!r} tidak dikenal; pilih salah satu: "
+                        + ", ".join(STATUS_VALUES),
+                        key,
+                    )
+                )
+            letters.append(letter)
+        self._surat_index = _SuratIndex(headers, first_row, self._monotonic())
+        return letters
+
+    def _scans(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Scan]:
+        scans: list[Scan] = []
+        seen: set[str] = set()
+        for row, cells in data_rows(values):
+            scan = Scan.from_record(headers.record(cells))
+            if scan.scan_id in seen:
+                continue  # the same scan appended twice is one handoff
+            seen.add(scan.scan_id)
+            try:
+                scan = Scan(**(scan.to_record() | {"code": tracking_code.display(scan.code)}))
+            except InvalidTrackingCode as error:
+                problems.append(RowProblem(PINDAI.name, row, str(error)))
+                continue
+            scans.append(scan)
+        return scans
+
+    # -- writing -------------------------------------------------------------
+    def add_letter(self, letter: Letter) -> Letter:
+        """The loket registers a letter: it gets a fresh code and a receipt time
+        unless it has them, and is appended as RAW text."""
+        code = tracking_code.display(letter.code) if letter.code else tracking_code.display(
+            tracking_code.generate()
+        )
+        letter = letter.with_values(
+            code=code,
+            received_at=letter.received_at or sheet_time(self.clock()),
+            status=letter.status or Status.RECEIVED.value,
+        )
+        headers = self._headers.get(SURAT.name) or self._map(
+            SURAT, self.grid.read([SURAT.name])[SURAT.name]
+        )
+        self._append_unique(SURAT.name, headers, "code", [letter.to_record()], tracking_code.normalise)
+        return letter
+
+    def update_letters(
+        self,
+        updates: Mapping[str, Mapping[str, str]],
+        *,
+        allowed: Sequence[str] = SYNC_FIELDS,
+    ) -> list[str]:
+        """Write fields of letters identified by key (``letter_key``) in one
+        request. Returns the keys no longer in the sheet (nothing written for them)."""
+        for values in updates.values():
+            refused = set(values) - set(allowed)
+            if refused:
+                raise ValueError(f"fields not writable here: {sorted(refused)}")
+        if not updates:
+            return []
+        index = self._fresh_index()
+        writes: list[CellWrite] = []
+        missing: list[str] = []
+        for key, values in updates.items():
+            row = index.rows.get(key)
+            if row is None:
+                missing.append(key)
+                continue
+            for name, value in values.items():
+                column = index.headers.positions.get(name)
+                if column is not None:
+                    writes.append(CellWrite(SURAT.name, row, column, value))
+        if writes:
+            self.grid.write_cells(writes)
+        for key, values in updates.items():  # a code just assigned re-keys its row
+            if "code" in values and key in index.rows:
+                index.rows[tracking_code.normalise(values["code"])] = index.rows.pop(key)
+        return missing
+
+    def _fresh_index(self) -> _SuratIndex:
+        index = self._surat_index
+        if index is None or self._monotonic() - index.read_at > self.index_max_age:
+            values = self.grid.read([SURAT.name])[SURAT.name]
+            self._letters(self._map(SURAT, values), values, [])
+            index = self._surat_index
+        assert index is not None
+        return index
+
+    def append_scans(self, scans: Iterable[Scan], *, verify: bool = False) -> int:
+        """Append scans, each at most once by its ``ID Pindai``. With ``verify``
+        (a retry after an unknown outcome) the IDs already there are skipped.
+        Returns how many rows were appended."""
+        headers = self._headers.get(PINDAI.name) or self._map(
+            PINDAI, self.grid.read([PINDAI.name])[PINDAI.name]
+        )
+        records = [scan.to_record() for scan in scans]
+        return self._append_unique(PINDAI.name, headers, "scan_id", records, str, verify=verify)
+
+    def append_notifications(self, records: Iterable[NotificationRecord]) -> None:
+        headers = self._headers.get(NOTIFIKASI.name) or self._map(
+            NOTIFIKASI, self.grid.read([NOTIFIKASI.name])[NOTIFIKASI.name]
+        )
+        rows = [headers.new_row(record.to_record()) for record in records]
+        if rows:
+            self.grid.append_rows(NOTIFIKASI.name, rows)
+
+    def _append_unique(
+        self,
+        tab_name: str,
+        headers: HeaderMap,
+        key_field: str,
+        records: list[dict[str, str]],
+        key_of: Callable[[str], str],
+        *,
+        verify: bool = False,
+        attempts: int = 3,
+    ) -> int:
+        """Append records so that none appears twice, even when an earlier try
+        was applied but its answer was lost (then the tab is read and the
+        records already there are dropped before trying again)."""
+        pending = records
+        for attempt in range(attempts):
+            if verify or attempt:
+                tab = next(t for t in TABS if t.name == tab_name)
+                values = self.grid.read([tab_name])[tab_name]
+                headers = self._map(tab, values)
+                present = set()
+                for _, cells in data_rows(values):
+                    try:
+                        present.add(key_of(headers.get(cells, key_field)))
+                    except InvalidTrackingCode:
+                        continue
+                pending = [r for r in pending if key_of(r[key_field]) not in present]
+            if not pending:
+                return 0
+            try:
+                self.grid.append_rows(tab_name, [headers.new_row(r) for r in pending])
+            except OutcomeUnknown:
+                if attempt == attempts - 1:
+                    raise
+                continue
+            return len(pending)
+        return 0
+
+    # -- clerk edits without a spreadsheet (local register) ------------------
+    def find(self, code: str) -> Letter:
+        return self.read().letter(code)
+
+
+def _notification(record: dict[str, str]) -> NotificationRecord:
+    return NotificationRecord(
+        **{name: record.get(name, "") for name in NotificationRecord.__dataclass_fields__}
+    )

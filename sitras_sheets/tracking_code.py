@@ -1,0 +1,89 @@
+"""The tracking code (CONTRACT section 4): 11 random Crockford base32 symbols and
+a Luhn mod 32 check symbol, shown as three groups of four (``7K2M-9QXD-4TR3``)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sitras_sheets.errors import InvalidTrackingCode
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LENGTH = 12
+_VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
+# Crockford's decoding aliases: I and L read as 1, O as 0.
+_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_IGNORED = re.compile(r"[\s\-_.]+")
+# A code standing alone in text: three groups of four, optionally separated by
+# a dash or a space, not glued to other letters or digits.
+_CODE_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])([0-9A-Za-z]{4}[\s\-]?[0-9A-Za-z]{4}[\s\-]?[0-9A-Za-z]{4})(?![0-9A-Za-z])"
+)
+
+
+def check_symbol(data: str) -> str:
+    """The Luhn mod 32 check symbol over the data symbols (Crockford values)."""
+    total = 0
+    for position, symbol in enumerate(reversed(data)):
+        product = _VALUE[symbol] * (2 if position % 2 == 0 else 1)
+        total += product // 32 + product % 32
+    return ALPHABET[(32 - total % 32) % 32]
+
+
+def generate(randbelow=secrets.randbelow) -> str:
+    """A new code in its bare form (12 symbols, no dashes), 55 random bits."""
+    data = "".join(ALPHABET[randbelow(32)] for _ in range(LENGTH - 1))
+    return data + check_symbol(data)
+
+
+def normalise(text: str) -> str:
+    """The bare, validated form of a code typed or decoded in any style.
+
+    Case is ignored, spaces and dashes are dropped, I/L read as 1 and O as 0.
+    Raises InvalidTrackingCode with a reason a clerk understands."""
+    if text is None:
+        raise InvalidTrackingCode("kode lacak kosong")
+    bare = _IGNORED.sub("", str(text)).upper().translate(_ALIASES)
+    if not bare:
+        raise InvalidTrackingCode("kode lacak kosong")
+    foreign = sorted({ch for ch in bare if ch not in _VALUE})
+    if foreign:
+        shown = " ".join(repr(ch) for ch in foreign)
+        raise InvalidTrackingCode(f"kode lacak memuat karakter tidak sah: {shown}")
+    if len(bare) != LENGTH:
+        raise InvalidTrackingCode(
+            f"kode lacak harus {LENGTH} karakter, bukan {len(bare)}"
+        )
+    if check_symbol(bare[:-1]) != bare[-1]:
+        raise InvalidTrackingCode(
+            "kode lacak salah ketik: simbol pemeriksa tidak cocok"
+        )
+    return bare
+
+
+def is_valid(text: str) -> bool:
+    try:
+        normalise(text)
+    except InvalidTrackingCode:
+        return False
+    return True
+
+
+def display(code: str) -> str:
+    """The grouped form for people and Code 128: ``7K2M-9QXD-4TR3``."""
+    bare = normalise(code)
+    return f"{bare[0:4]}-{bare[4:8]}-{bare[8:12]}"
+
+
+def find_in_text(text: str) -> list[str]:
+    """Every valid code inside a free text (a WhatsApp message, a tracking link),
+    in order of appearance, without repeats."""
+    found: list[str] = []
+    for candidate in _CODE_IN_TEXT.findall(text or ""):
+        try:
+            code = normalise(candidate)
+        except InvalidTrackingCode:
+            continue
+        if code not in found:
+            found.append(code)
+    return found
