@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -85,12 +86,38 @@ def dispatch(args: argparse.Namespace) -> int:
             commands.register_letter(register, args)
             return EXIT_OK
         return getattr(commands, args.command)(register, args)
-    print(text("cli.not_available", command=args.command), file=sys.stderr)
-    return EXIT_FAILED
+    handler = _load_handler(args.command)
+    if handler is None:
+        print(text("cli.not_available", command=args.command), file=sys.stderr)
+        return EXIT_FAILED
+    return handler(settings, args)
+
+
+# Commands whose handler lives with its area: "module:function(settings, args) -> int".
+_HANDLERS = {
+    "receipt": "scanner.commands:receipt",
+    "scan": "scanner.commands:scan",
+    "decode": "scanner.commands:decode",
+    "run": "jobs.commands:run",
+    "serve": "web.commands:serve",
+}
+
+
+def _load_handler(command: str):
+    module_name, _, function = _HANDLERS[command].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            return None
+        raise
+    return getattr(module, function, None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     try:
         return dispatch(args)

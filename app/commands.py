@@ -89,12 +89,20 @@ def timeline(snapshot: RegisterSnapshot, code: str, lang: str = "id") -> str:
         desk = snapshot.desks.get(scan.desk.upper())
         responsible = f" ({desk.responsible})" if desk and desk.responsible else ""
         name = f"{scan.desk} {desk.name}".strip() if desk and desk.name else scan.desk
-        lines.append(text("cli.track_scan", lang, time=scan.time, desk=name, responsible=responsible))
+        lines.append(
+            text("cli.track_scan", lang, time=scan.time, desk=name, responsible=responsible)
+        )
     if letter.disposition:
         lines.append(text("cli.track_disposition", lang, disposition=letter.disposition))
     for problem in snapshot.problems:
         if problem.key == key:
             lines.append(
-                text("cli.track_problem", lang, row=problem.row, tab=problem.tab, message=problem.message)
+                text(
+                    "cli.track_problem",
+                    lang,
+                    row=problem.row,
+                    tab=problem.tab,
+                    message=problem.message,
+                )
             )
     return "\n".join(lines)

@@ -23,7 +23,7 @@ DEMO_LETTERS = (
     {
         "sender": "Budi Santoso",
         "phone": "+62 857 1122 3344",
-        "subject": "Undangan rapat koordinasi =IMPORTXML(\"http://x\",\"//a\")",
+        "subject": 'Undangan rapat koordinasi =IMPORTXML("http://x","//a")',
         "org": "Dinas Pendidikan",
         "number": "005/1182/Disdik",
         "to": "ASEKBANG",

@@ -31,9 +31,7 @@ def normalise_whatsapp(raw: object, region: str = "ID") -> str:
             "ketik ulang sebagai teks"
         )
     if not _ALLOWED.match(text):
-        raise InvalidPhoneNumber(
-            f"nomor WhatsApp {text!r} memuat huruf atau tanda yang tidak sah"
-        )
+        raise InvalidPhoneNumber(f"nomor WhatsApp {text!r} memuat huruf atau tanda yang tidak sah")
     text = text.lstrip("'")
     if text.startswith("00"):
         text = "+" + text[2:]
@@ -46,9 +44,7 @@ def normalise_whatsapp(raw: object, region: str = "ID") -> str:
             f"nomor WhatsApp {text!r} tidak sah (jumlah digit atau kode operator salah)"
         )
     if phonenumbers.number_type(number) not in _WHATSAPP_TYPES:
-        raise InvalidPhoneNumber(
-            f"nomor {text!r} bukan nomor ponsel; WhatsApp perlu nomor ponsel"
-        )
+        raise InvalidPhoneNumber(f"nomor {text!r} bukan nomor ponsel; WhatsApp perlu nomor ponsel")
     return f"{number.country_code}{number.national_number}"
 
 

@@ -212,8 +212,10 @@ class Register:
     def add_letter(self, letter: Letter) -> Letter:
         """The loket registers a letter: it gets a fresh code and a receipt time
         unless it has them, and is appended as RAW text."""
-        code = tracking_code.display(letter.code) if letter.code else tracking_code.display(
-            tracking_code.generate()
+        code = (
+            tracking_code.display(letter.code)
+            if letter.code
+            else tracking_code.display(tracking_code.generate())
         )
         letter = letter.with_values(
             code=code,
@@ -223,7 +225,9 @@ class Register:
         headers = self._headers.get(SURAT.name) or self._map(
             SURAT, self.grid.read([SURAT.name])[SURAT.name]
         )
-        self._append_unique(SURAT.name, headers, "code", [letter.to_record()], tracking_code.normalise)
+        self._append_unique(
+            SURAT.name, headers, "code", [letter.to_record()], tracking_code.normalise
+        )
         return letter
 
     def update_letters(

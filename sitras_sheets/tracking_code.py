@@ -51,13 +51,9 @@ def normalise(text: str) -> str:
         shown = " ".join(repr(ch) for ch in foreign)
         raise InvalidTrackingCode(f"kode lacak memuat karakter tidak sah: {shown}")
     if len(bare) != LENGTH:
-        raise InvalidTrackingCode(
-            f"kode lacak harus {LENGTH} karakter, bukan {len(bare)}"
-        )
+        raise InvalidTrackingCode(f"kode lacak harus {LENGTH} karakter, bukan {len(bare)}")
     if check_symbol(bare[:-1]) != bare[-1]:
-        raise InvalidTrackingCode(
-            "kode lacak salah ketik: simbol pemeriksa tidak cocok"
-        )
+        raise InvalidTrackingCode("kode lacak salah ketik: simbol pemeriksa tidak cocok")
     return bare
 
 
