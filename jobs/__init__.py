@@ -1,0 +1,1 @@
+"""Scheduled jobs: sync the register, deliver WhatsApp messages, overdue alerts, digest."""
