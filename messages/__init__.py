@@ -9,7 +9,7 @@ import importlib
 from functools import cache
 
 LANGUAGES = ("id", "en")
-_CATALOGUES = ("cli", "station", "whatsapp", "web")
+_CATALOGUES = ("cli", "station", "scan", "whatsapp", "notifier", "web")
 
 
 @cache
