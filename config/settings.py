@@ -75,9 +75,7 @@ class Settings:
 
     @property
     def credentials_path(self) -> str:
-        return self.register.credentials_file or os.environ.get(
-            "GOOGLE_APPLICATION_CREDENTIALS", ""
-        )
+        return self.register.credentials_file
 
 
 _SECTIONS = {
@@ -151,6 +149,8 @@ def build_settings(data: Mapping, environ: Mapping[str, str], source: str) -> Se
                 problems.append(f"{name}.{key} harus teks, bukan {value!r}")
                 continue
             values[key] = value
+        if name == "register" and not values.get("credentials_file"):
+            values["credentials_file"] = environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
         if name == "whatsapp":
             values["token"] = Secret(environ.get("SITRAS_WHATSAPP_TOKEN", ""))
             values["app_secret"] = Secret(environ.get("SITRAS_WHATSAPP_APP_SECRET", ""))

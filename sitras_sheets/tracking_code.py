@@ -14,10 +14,16 @@ _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 # Crockford's decoding aliases: I and L read as 1, O as 0.
 _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _IGNORED = re.compile(r"[\s\-_.]+")
-# A code standing alone in text: three groups of four, optionally separated by
-# a dash or a space, not glued to other letters or digits.
-_CODE_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])([0-9A-Za-z]{4}[\s\-]?[0-9A-Za-z]{4}[\s\-]?[0-9A-Za-z]{4})(?![0-9A-Za-z])"
+# A code standing alone in text, not glued to other letters or digits: first
+# the strict forms (``7K2M-9QXD-4TR3``, ``7K2M9QXD4TR3``), then, only if none,
+# groups separated by spaces (``7K2M 9QXD 4TR3``). Lookahead finds overlapping
+# candidates, so "info 7K2M-…" cannot swallow the start of a code.
+_ALNUM = "[0-9A-Za-z]"
+_STRICT_IN_TEXT = re.compile(
+    rf"(?<!{_ALNUM})(?=({_ALNUM}{{4}}-{_ALNUM}{{4}}-{_ALNUM}{{4}}|{_ALNUM}{{12}})(?!{_ALNUM}))"
+)
+_LOOSE_IN_TEXT = re.compile(
+    rf"(?<!{_ALNUM})(?=({_ALNUM}{{4}}[\s\-]?{_ALNUM}{{4}}[\s\-]?{_ALNUM}{{4}})(?!{_ALNUM}))"
 )
 
 
@@ -74,12 +80,15 @@ def display(code: str) -> str:
 def find_in_text(text: str) -> list[str]:
     """Every valid code inside a free text (a WhatsApp message, a tracking link),
     in order of appearance, without repeats."""
-    found: list[str] = []
-    for candidate in _CODE_IN_TEXT.findall(text or ""):
-        try:
-            code = normalise(candidate)
-        except InvalidTrackingCode:
-            continue
-        if code not in found:
-            found.append(code)
-    return found
+    for pattern in (_STRICT_IN_TEXT, _LOOSE_IN_TEXT):
+        found: list[str] = []
+        for candidate in pattern.findall(text or ""):
+            try:
+                code = normalise(candidate)
+            except InvalidTrackingCode:
+                continue
+            if code not in found:
+                found.append(code)
+        if found:
+            return found
+    return []
