@@ -52,15 +52,18 @@ class Letter:
     updated_at: str = ""
     notification: str = ""
     notes: str = ""
+    # Where the row was at the last read, and the key that identifies it
+    # (see sitras_sheets.register.letter_key); neither is a column.
     row: int = field(default=0, compare=False)
+    key: str = field(default="", compare=False)
 
     @classmethod
     def from_record(cls, record: dict[str, str], row: int = 0) -> Letter:
-        known = {f.name for f in fields(cls)} - {"row"}
+        known = {f.name for f in fields(cls)} - {"row", "key"}
         return cls(row=row, **{k: v for k, v in record.items() if k in known})
 
     def to_record(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "row"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("row", "key")}
 
     def with_values(self, **values: str) -> Letter:
         return replace(self, **values)

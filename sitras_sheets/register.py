@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
@@ -75,15 +75,31 @@ class RegisterSnapshot:
 
 def letter_key(letter: Letter) -> str:
     """The bare tracking code, or for a row without a valid code a fingerprint
-    of what the clerk typed (so the row can still be found after a sort)."""
+    of what the clerk typed (so the row can still be found after a sort).
+    Letters read from the register carry the key they were given."""
+    if letter.key:
+        return letter.key
     try:
         return tracking_code.normalise(letter.code)
     except InvalidTrackingCode:
-        typed = "\x1f".join(
-            value for name, value in letter.to_record().items() if name not in SYNC_FIELDS
-        )
-        digest = hashlib.sha256(f"{letter.code}\x1e{typed}".encode()).hexdigest()[:16]
-        return f"row:{digest}"
+        return f"row:{_fingerprint(letter)}"
+
+
+def _fingerprint(letter: Letter) -> str:
+    typed = "\x1f".join(
+        value for name, value in letter.to_record().items() if name not in SYSTEM_FIELDS
+    )
+    return hashlib.sha256(typed.encode()).hexdigest()[:16]
+
+
+def _occurrence_key(key: str, taken: Mapping[str, int]) -> str:
+    """``key``, or ``key#2``, ``key#3``… for identical rows met again."""
+    if key not in taken:
+        return key
+    number = 2
+    while f"{key}#{number}" in taken:
+        number += 1
+    return f"{key}#{number}"
 
 
 @dataclass
@@ -158,26 +174,26 @@ class Register:
 
     def _letters(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Letter]:
         letters: list[Letter] = []
-        first_row: dict[str, int] = {}
+        rows: dict[str, int] = {}
         for row, cells in data_rows(values):
             letter = Letter.from_record(headers.record(cells), row=row)
             if letter.code:
                 try:
                     letter = letter.with_values(code=tracking_code.display(letter.code))
                 except InvalidTrackingCode as error:
-                    problems.append(RowProblem(SURAT.name, row, str(error)))
+                    problems.append(RowProblem(SURAT.name, row, str(error), letter_key(letter)))
             key = letter_key(letter)
-            if key in first_row:
-                problems.append(
-                    RowProblem(
-                        SURAT.name,
-                        row,
-                        f"kode lacak ganda: sama dengan baris {first_row[key]}",
-                        key,
-                    )
-                )
+            if key in rows and not key.startswith("row:"):
+                # A second row with the same code is not a letter: it is marked
+                # under a key of its own so the sync can point at it.
+                duplicate = _occurrence_key(f"dup:{_fingerprint(letter)}", rows)
+                rows[duplicate] = row
+                message = f"kode lacak ganda: sama dengan baris {rows[key]}"
+                problems.append(RowProblem(SURAT.name, row, message, duplicate))
                 continue
-            first_row[key] = row
+            key = _occurrence_key(key, rows)  # identical code-less rows stay apart
+            rows[key] = row
+            letter = replace(letter, key=key)
             if letter.status and Status.parse(letter.status) is None:
                 problems.append(
                     RowProblem(
@@ -189,7 +205,7 @@ class Register:
                     )
                 )
             letters.append(letter)
-        self._surat_index = _SuratIndex(headers, first_row, self._monotonic())
+        self._surat_index = _SuratIndex(headers, rows, self._monotonic())
         return letters
 
     def _scans(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Scan]:
