@@ -1,39 +1,41 @@
-"""Texts of the scanner station (``scan`` command): what the officer at a desk reads."""
+"""Texts of the scanner station (``scan`` command): what the officer at a desk reads.
+Markers are ASCII ([OK], [X]…): a Windows console or log file in cp1252 prints them."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- one scan -----------------------------------------------------------
     "scan.logged": {
-        "id": "✓ {code} dicatat di meja {desk}: {subject}",
-        "en": "✓ {code} logged at desk {desk}: {subject}",
+        "id": "[OK] {code} dicatat di meja {desk}: {subject}",
+        "en": "[OK] {code} logged at desk {desk}: {subject}",
     },
     "scan.logged_unregistered": {
-        "id": "✓ {code} dicatat di meja {desk} — perhatian: kode ini belum terdaftar di register",
-        "en": "✓ {code} logged at desk {desk} — note: this code is not in the register yet",
+        "id": "[OK] {code} dicatat di meja {desk} — perhatian: kode belum terdaftar di register",
+        "en": "[OK] {code} logged at desk {desk} — note: this code is not in the register yet",
     },
     "scan.logged_register_unread": {
-        "id": "✓ {code} dicatat di meja {desk} (register belum terbaca; perihal belum diketahui)",
-        "en": "✓ {code} logged at desk {desk} (register not read yet; subject unknown)",
+        "id": "[OK] {code} dicatat di meja {desk} "
+        "(register belum terbaca; perihal belum diketahui)",
+        "en": "[OK] {code} logged at desk {desk} (register not read yet; subject unknown)",
     },
     "scan.now_registered": {
-        "id": "ⓘ {code} kini terdaftar di register: {subject}",
-        "en": "ⓘ {code} is now in the register: {subject}",
+        "id": "[i] {code} kini terdaftar di register: {subject}",
+        "en": "[i] {code} is now in the register: {subject}",
     },
     "scan.no_subject": {"id": "(tanpa perihal)", "en": "(no subject)"},
     "scan.already": {
-        "id": "• {code} sudah dipindai di meja {desk}; tidak dicatat lagi",
-        "en": "• {code} was already scanned at desk {desk}; not logged again",
+        "id": "[--] {code} sudah dipindai di meja {desk}; tidak dicatat lagi",
+        "en": "[--] {code} was already scanned at desk {desk}; not logged again",
     },
     "scan.invalid": {
-        "id": "✗ Kode tidak valid: {text!r} — pindai ulang atau periksa stikernya",
-        "en": "✗ Invalid code: {text!r} — scan again or check the sticker",
+        "id": "[X] Kode tidak valid: {text!r} — pindai ulang atau periksa stikernya",
+        "en": "[X] Invalid code: {text!r} — scan again or check the sticker",
     },
     "scan.no_codes": {
         "id": "Tidak ada kode lacak di {origin}",
         "en": "No tracking code in {origin}",
     },
     "scan.spool_failed": {
-        "id": "✗ GAGAL menyimpan pindaian {code}: {reason}. Pindai ulang atau hubungi admin.",
-        "en": "✗ FAILED to store the scan of {code}: {reason}. Scan again or call the admin.",
+        "id": "[X] GAGAL menyimpan pindaian {code}: {reason}. Pindai ulang atau hubungi admin.",
+        "en": "[X] FAILED to store the scan of {code}: {reason}. Scan again or call the admin.",
     },
     "scan.proof_failed": {
         "id": "Perhatian: foto bukti pindaian {code} tidak tersimpan: {reason}",

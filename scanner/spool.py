@@ -258,11 +258,19 @@ class SyncResult:
 
 
 def sync_once(
-    spool: Spool, register: ScanSink, *, batch_size: int = DEFAULT_BATCH_SIZE
+    spool: Spool,
+    register: ScanSink,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    lock_timeout: float = -1,
 ) -> SyncResult:
     """Send the oldest batch of unconfirmed scans in one ``append_scans`` call.
-    Register errors are returned, never raised: the rows stay for the next try."""
-    with spool.send_lock:
+    Register errors are returned, never raised: the rows stay for the next try.
+    ``busy`` if another sender is at work (waiting at most ``lock_timeout`` seconds
+    for one in this process; -1 waits as long as it takes)."""
+    if not spool.send_lock.acquire(timeout=lock_timeout):
+        return SyncResult(busy=True)
+    try:
         if not spool.acquire_sender():
             return SyncResult(busy=True)
         batch = spool.next_batch(batch_size)
@@ -275,10 +283,12 @@ def sync_once(
             appended = register.append_scans([entry.scan for entry in batch], verify=verify)
         except SitrasError as error:
             spool.record_error(seqs, str(error))
-            log.info("register did not take %d scans: %s", len(seqs), error)
+            log.debug("register did not take %d scans: %s", len(seqs), error)
             return SyncResult(error=str(error) or type(error).__name__)
         spool.mark_synced(seqs)
         return SyncResult(sent=len(seqs), appended=appended)
+    finally:
+        spool.send_lock.release()
 
 
 class Backoff:
@@ -317,7 +327,8 @@ def flush(
     backoff = backoff or Backoff(0.5, 5.0)
     deadline = monotonic() + timeout
     while spool.counts().pending:
-        result = sync_once(spool, register, batch_size=batch_size)
+        remaining = max(0.0, deadline - monotonic())
+        result = sync_once(spool, register, batch_size=batch_size, lock_timeout=remaining)
         if result.sent:
             backoff.reset()
             continue

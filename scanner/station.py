@@ -121,7 +121,7 @@ class LetterCache:
         try:
             snapshot = self.register.read()
         except SitrasError as error:
-            log.info("letter cache not refreshed: %s", error)
+            log.debug("letter cache not refreshed: %s", error)
             with self._lock:
                 self._next_read = self._monotonic() + self.retry_seconds
             return
@@ -216,11 +216,16 @@ class Station:
 
     def run(self, source: Iterable[Event]) -> None:
         """Handle events until the source ends or Ctrl+C (both are a clean end)."""
+        events = iter(source)
         try:
-            for event in source:
+            for event in events:
                 self.handle(event)
         except KeyboardInterrupt:
             pass
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()  # a camera is released now, not when collected
 
     def handle(self, event: Event) -> list[ScanResult]:
         if isinstance(event, Notice):

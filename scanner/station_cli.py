@@ -35,6 +35,7 @@ from sitras_sheets.register import Register
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FLUSH_SECONDS = 15.0
+SPOOL_KEEP_SYNCED_SECONDS = 30 * 86400  # the register keeps them; the spool need not
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def run_station(
     settings: Settings, args: argparse.Namespace, parts: StationParts | None = None
 ) -> int:
     parts = parts or StationParts()
-    say, lang = parts.say, parts.lang
+    lang = parts.lang
     chosen = [bool(args.images), args.camera is not None, bool(args.keyboard)]
     if sum(chosen) != 1:
         print(text("scan.choose_source", lang), file=sys.stderr)
@@ -79,58 +80,74 @@ def run_station(
 
         register = build_register(settings, clock=clock)
 
-    state_path = Path(settings.state.path)
-    spool = Spool(state_path)
+    spool = Spool(settings.state.path)
     try:
-        letters = LetterCache(
-            register,
-            on_registered=lambda letter: say(
-                text("scan.now_registered", lang, code=letter.code, subject=letter.subject)
-            ),
-        )
-        _check_register(register, letters, desk, say, lang)
-        source, source_name = _source(args, parts, lang)
-        station = Station(
-            desk=desk,
-            spool=spool,
-            letters=letters,
-            clock=clock,
-            station_id=station_id,
-            officer=(args.officer or "").strip(),
-            debouncer=Debouncer(hold_seconds=0.0) if args.keyboard else Debouncer(),
-            proofs=ProofStore(
-                state_path.parent / "bukti", retention_days=parts.proof_retention_days
-            ),
-            say=say,
-            lang=lang,
-            **({"decode_frame": parts.decode_frame} if parts.decode_frame else {}),
-        )
-        syncer = SpoolSyncer(
-            spool,
-            register,
-            on_tick=letters.tick,
-            on_status=lambda online, reason: say(
-                text("scan.register_back", lang)
-                if online
-                else text("scan.register_unreachable", lang, reason=reason)
-            ),
-        )
-        station.on_spooled = syncer.wake
-        first_seq = spool.last_seq()
-        say(text("scan.started", lang, station=station_id, desk=desk, source=source_name))
-        syncer.start()
-        status = EXIT_OK
-        try:
-            station.run(source)
-        except SourceFailed as error:
-            say(error.render(lang))
-            status = EXIT_FAILED
-        finally:
-            syncer.stop()
-        _finish(spool, register, first_seq, parts, say, lang, quiet=status != EXIT_OK)
-        return status
+        return _run(settings, args, parts, register, spool, clock, desk, station_id)
     finally:
         spool.close()
+
+
+def _run(
+    settings: Settings,
+    args: argparse.Namespace,
+    parts: StationParts,
+    register: Register,
+    spool: Spool,
+    clock: Clock,
+    desk: str,
+    station_id: str,
+) -> int:
+    say, lang = parts.say, parts.lang
+    letters = LetterCache(
+        register,
+        on_registered=lambda letter: say(
+            text("scan.now_registered", lang, code=letter.code, subject=letter.subject)
+        ),
+    )
+    _check_register(register, letters, desk, say, lang)
+    proofs = ProofStore(
+        Path(settings.state.path).parent / "bukti", retention_days=parts.proof_retention_days
+    )
+    proofs.prune(clock().date())
+    spool.prune_synced(SPOOL_KEEP_SYNCED_SECONDS)
+    syncer = SpoolSyncer(
+        spool,
+        register,
+        on_tick=letters.tick,
+        on_status=lambda online, reason: say(
+            text("scan.register_back", lang)
+            if online
+            else text("scan.register_unreachable", lang, reason=reason)
+        ),
+    )
+    station = Station(
+        desk=desk,
+        spool=spool,
+        letters=letters,
+        clock=clock,
+        station_id=station_id,
+        officer=(args.officer or "").strip(),
+        debouncer=Debouncer(hold_seconds=0.0) if args.keyboard else Debouncer(),
+        proofs=proofs,
+        say=say,
+        lang=lang,
+        on_spooled=syncer.wake,
+        **({"decode_frame": parts.decode_frame} if parts.decode_frame else {}),
+    )
+    source, source_name = _source(args, parts, lang)
+    first_seq = spool.last_seq()
+    say(text("scan.started", lang, station=station_id, desk=desk, source=source_name))
+    syncer.start()
+    status = EXIT_OK
+    try:
+        station.run(source)
+    except SourceFailed as error:
+        say(error.render(lang))
+        status = EXIT_FAILED
+    finally:
+        syncer.stop()
+    _finish(spool, register, first_seq, parts, say, lang, quiet=status != EXIT_OK)
+    return status
 
 
 def _check_register(register: Register, letters: LetterCache, desk: str, say, lang: str) -> None:

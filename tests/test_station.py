@@ -17,8 +17,9 @@ import zxingcpp
 
 from config.settings import RegisterSettings, Settings, StateSettings
 from messages import text
+from messages.scan import MESSAGES
 from scanner.debounce import Debouncer, Decision
-from scanner.sources import Frame, FrameKind, KeyboardSource, TypedLine
+from scanner.sources import CameraSource, Frame, FrameKind, KeyboardSource, TypedLine
 from scanner.spool import Spool, SpoolError, flush
 from scanner.station import LetterCache, Outcome, ProofStore, Station
 from scanner.station_cli import StationParts, run_station
@@ -175,7 +176,7 @@ def test_an_invalid_check_symbol_is_refused_and_nothing_spooled(tmp_path, regist
     [result] = station.handle(TypedLine("7K2M-9QXD-4TR4"))
     assert result.outcome is Outcome.INVALID
     assert said == [text("scan.invalid", text="7K2M-9QXD-4TR4")]
-    assert said[0].startswith("✗ Kode tidak valid")
+    assert said[0].startswith("[X] Kode tidak valid")
     assert spool.counts().total == 0
 
 
@@ -261,8 +262,8 @@ def test_feedback_in_english(tmp_path, register, letter) -> None:
     station.handle(TypedLine(letter.code))
     station.handle(TypedLine("nonsense"))
     assert said == [
-        f"✓ {letter.code} logged at desk ASPEM: Permohonan izin keramaian",
-        "✗ Invalid code: 'nonsense' — scan again or check the sticker",
+        f"[OK] {letter.code} logged at desk ASPEM: Permohonan izin keramaian",
+        "[X] Invalid code: 'nonsense' — scan again or check the sticker",
     ]
 
 
@@ -464,3 +465,30 @@ def test_scan_camera_unplugged_mid_run(tmp_path, register, letter) -> None:
     assert said[-1] == text("scan.summary", logged=1, synced=1, pending=0)
     [proof] = (tmp_path / "data" / "bukti" / "2026-12-04").iterdir()
     assert proof.suffix == ".jpg"
+
+
+def test_ctrl_c_ends_the_run_cleanly_and_releases_the_camera(tmp_path, register, letter) -> None:
+    capture = FakeCapture(sticker(tracking_code.normalise(letter.code)), 100)
+    released: list[bool] = []
+    capture.release = lambda: released.append(True)
+    frames = [0]
+
+    def decode(image: np.ndarray) -> list[str]:
+        frames[0] += 1
+        if frames[0] == 2:
+            raise KeyboardInterrupt  # the officer presses Ctrl+C while a frame is decoded
+        return [tracking_code.normalise(letter.code)]
+
+    spool, said = Spool(tmp_path / "state.sqlite3"), []
+    station = make_station(register, spool, Ticker(), said, decode_frame=decode)
+    frames_source = iter(CameraSource(0, capture_factory=lambda index: capture))
+    station.run(frames_source)  # still referenced here: only an explicit close releases it
+    assert released == [True] and frames[0] == 2
+    assert spool.counts().total == 1
+
+
+def test_station_texts_print_on_a_windows_console() -> None:
+    for key, texts in MESSAGES.items():
+        for lang in ("id", "en"):
+            texts[lang].encode("cp1252")  # raises if a marker cannot be shown
+        assert key.startswith("scan.")
