@@ -157,6 +157,9 @@ class Capture(Protocol):
 def open_opencv_capture(index: int) -> Capture:
     import cv2
 
+    # OpenCV's own warnings ("can't open camera by index") would only repeat, in
+    # English, what the station says; errors still show.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     capture = cv2.VideoCapture(index)
     if capture.isOpened():
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest frame, not a backlog
@@ -187,6 +190,14 @@ class CameraSource:
         self.read_retry_seconds = read_retry_seconds
         self.reopen_delays = reopen_delays
         self.sleep = sleep
+        self._opened: Capture | None = None
+
+    def open(self) -> None:
+        """Open the camera now (else the first iteration does); ``SourceFailed`` if missing."""
+        if self._opened is None:
+            self._opened = self._open()
+            if self._opened is None:
+                raise SourceFailed("scan.camera_missing", index=self.index)
 
     def _open(self) -> Capture | None:
         capture = self.capture_factory(self.index)
@@ -197,9 +208,8 @@ class CameraSource:
 
     def __iter__(self) -> Iterator[Event]:
         origin = text("scan.source_camera", index=self.index)
-        capture = self._open()
-        if capture is None:
-            raise SourceFailed("scan.camera_missing", index=self.index)
+        self.open()
+        capture, self._opened = self._opened, None
         failures = 0
         try:
             while True:

@@ -136,10 +136,12 @@ def _run(
     )
     source, source_name = _source(args, parts, lang)
     first_seq = spool.last_seq()
-    say(text("scan.started", lang, station=station_id, desk=desk, source=source_name))
-    syncer.start()
     status = EXIT_OK
     try:
+        if isinstance(source, CameraSource):
+            source.open()  # a missing camera is said before "ready"
+        say(text("scan.started", lang, station=station_id, desk=desk, source=source_name))
+        syncer.start()
         station.run(source)
     except SourceFailed as error:
         say(error.render(lang))

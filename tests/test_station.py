@@ -434,7 +434,7 @@ def test_scan_camera_missing_is_a_clear_error_without_a_loop(tmp_path, register)
     )
     assert status == 1
     assert opened == [3]
-    assert said[-1] == text("scan.camera_missing", index=3)
+    assert said == [text("scan.camera_missing", index=3)]  # not "ready" first, no summary
     assert "Kamera 3 tidak ditemukan" in said[-1]
 
 
