@@ -59,14 +59,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": (
             "Yth. Bapak/Ibu, status surat Anda di Sekretariat Daerah kini *{status}*.\n\n"
             "Kode lacak: {code}\n\n"
-            "{next_step}\n\n"
+            "Keterangan: {next_step}\n\n"
             "Terima kasih atas kesabaran Anda."
         ),
         "en": (
             "Dear Sir/Madam, the status of your letter at the Regional Secretariat is now "
             "*{status}*.\n\n"
             "Tracking code: {code}\n\n"
-            "{next_step}\n\n"
+            "Note: {next_step}\n\n"
             "Thank you for your patience."
         ),
     },
@@ -78,7 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Status: *{status}*\n"
             "Posisi: {position}\n"
             "Sejak: {since}\n\n"
-            "{next_step}\n\n"
+            "Keterangan: {next_step}\n\n"
             "Terima kasih."
         ),
         "en": (
@@ -88,7 +88,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Status: *{status}*\n"
             "Position: {position}\n"
             "Since: {since}\n\n"
-            "{next_step}\n\n"
+            "Note: {next_step}\n\n"
             "Thank you."
         ),
     },
