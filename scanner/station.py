@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -269,8 +269,10 @@ class Station:
         self.logged += 1
         if self.on_spooled is not None:
             self.on_spooled()
-        proof = self._keep_proof(frame, scan, now) if frame is not None else None
-        return self._feedback(scan, proof)
+        result = self._feedback(scan)  # the officer hears first; the photo can wait
+        if frame is not None:
+            result = replace(result, proof=self._keep_proof(frame, scan, now))
+        return result
 
     def _keep_proof(self, frame: Frame, scan: Scan, now: datetime) -> Path | None:
         if self.proofs is None or frame.kind is not FrameKind.CAMERA:
@@ -281,16 +283,16 @@ class Station:
             self.tell("scan.proof_failed", code=scan.code, reason=error)
             return None
 
-    def _feedback(self, scan: Scan, proof: Path | None) -> ScanResult:
+    def _feedback(self, scan: Scan) -> ScanResult:
         if not self.letters.loaded:
             self.letters.await_code(scan.code)
             self.tell("scan.logged_register_unread", code=scan.code, desk=self.desk)
-            return ScanResult(Outcome.REGISTER_UNREAD, scan.code, scan.scan_id, proof=proof)
+            return ScanResult(Outcome.REGISTER_UNREAD, scan.code, scan.scan_id)
         letter = self.letters.lookup(scan.code)
         if letter is None:
             self.letters.await_code(scan.code)
             self.tell("scan.logged_unregistered", code=scan.code, desk=self.desk)
-            return ScanResult(Outcome.UNREGISTERED, scan.code, scan.scan_id, proof=proof)
+            return ScanResult(Outcome.UNREGISTERED, scan.code, scan.scan_id)
         subject = letter.subject or text("scan.no_subject", self.lang)
         self.tell("scan.logged", code=scan.code, desk=self.desk, subject=subject)
-        return ScanResult(Outcome.LOGGED, scan.code, scan.scan_id, letter.subject, proof)
+        return ScanResult(Outcome.LOGGED, scan.code, scan.scan_id, letter.subject)

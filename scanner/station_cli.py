@@ -48,7 +48,7 @@ class StationParts:
     capture_factory: Callable[[int], Capture] = open_opencv_capture
     decode_frame: Callable[[np.ndarray], list[str]] | None = None
     camera_sleep: Callable[[float], None] | None = None
-    say: Callable[[str], None] = print
+    say: Callable[[str], None] = lambda line: print(line, flush=True)
     lang: str = "id"
     proof_retention_days: int | None = DEFAULT_PROOF_RETENTION_DAYS
     flush_seconds: float = FLUSH_SECONDS
