@@ -96,7 +96,7 @@ def dispatch(args: argparse.Namespace) -> int:
 # Commands whose handler lives with its area: "module:function(settings, args) -> int".
 _HANDLERS = {
     "receipt": "scanner.commands:receipt",
-    "scan": "scanner.commands:scan",
+    "scan": "scanner.station_cli:scan",
     "decode": "scanner.commands:decode",
     "run": "jobs.commands:run",
     "serve": "web.commands:serve",
