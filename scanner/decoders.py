@@ -81,6 +81,7 @@ class ZxingDecoder:
         self._formats = None if all_formats else (fmt.Code128, fmt.QRCode)
         self._symbology = {fmt.Code128: CODE128, fmt.QRCode: QR}
         self._options = {
+            "text_mode": zxingcpp.TextMode.Plain,  # the bytes as text, like ZBar
             "try_rotate": try_rotate,
             "try_downscale": try_downscale,
             "try_invert": try_invert,
@@ -143,19 +144,29 @@ class OpenCVDecoder:
     def __init__(self, *, all_formats: bool = False) -> None:
         import cv2
 
+        self._cv2 = cv2
         self._qr = cv2.QRCodeDetectorAruco()
         self._barcode = cv2.barcode.BarcodeDetector() if all_formats else None
 
     def decode(self, image: np.ndarray) -> list[Decoded]:
         gray = to_gray(image)
         out: list[Decoded] = []
-        ok, texts, points, _ = self._qr.detectAndDecodeMulti(gray)
+        try:
+            ok, payloads, points, _ = self._qr.detectAndDecodeBytesMulti(gray)
+        except self._cv2.error as error:  # e.g. a QR mode OpenCV does not implement
+            log.debug("OpenCV QR decoder failed: %s", error)
+            ok = False
         if ok:
-            for text, quad in zip(texts, points, strict=False):
-                if text:
+            for payload, quad in zip(payloads, points, strict=False):
+                if payload:
+                    text = bytes(payload).decode("utf-8", errors="replace")
                     out.append(Decoded(text, QR, _centre(quad)))
         if self._barcode is not None:
-            ok, texts, kinds, points = self._barcode.detectAndDecodeWithType(gray)
+            try:
+                ok, texts, kinds, points = self._barcode.detectAndDecodeWithType(gray)
+            except self._cv2.error as error:
+                log.debug("OpenCV barcode decoder failed: %s", error)
+                ok = False
             if ok:
                 for text, kind, quad in zip(texts, kinds, points, strict=False):
                     if text:

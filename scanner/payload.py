@@ -4,7 +4,11 @@ Decoders return raw text; this module alone decides what counts as a tracking
 code (CONTRACT section 4). Accepted: the grouped form that Code 128 carries
 (``7K2M-9QXD-4TR3``), the bare form (``7K2M9QXD4TR3``), either in any case and
 with spaces, and a tracking link ``{public_base_url}/lacak/{code}``. Everything
-else — a wrong check symbol, EAN-13 digits, other links — is None."""
+else — a wrong check symbol, EAN-13 digits, other links — is None.
+
+Twelve bare digits are refused too: retail and stock labels carry such numbers
+and one in 32 would pass the check symbol. A code made only of digits (about 3
+in a million) is still read from its grouped Code 128 and from its link."""
 
 from __future__ import annotations
 
@@ -34,8 +38,11 @@ def interpret(text: str, base_url: str | None = None) -> str | None:
         if base_url and not _under(payload, base_url):
             return None
         payload = link.group(1)
-    if not _CODE.fullmatch(payload):
+    shape = _CODE.fullmatch(payload)
+    if not shape:
         return None
+    if not link and not shape.group(1) and payload.isdigit():
+        return None  # twelve bare digits: a UPC-A or stock number, 1 in 32 passes the check
     try:
         return tracking_code.normalise(payload)
     except InvalidTrackingCode:
