@@ -121,7 +121,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.track.unknown_time": {"id": "waktu tidak tercatat", "en": "time not recorded"},
     "web.status.Diterima": {"id": "Diterima", "en": "Received"},
     "web.status.Diproses": {"id": "Diproses", "en": "In progress"},
-    "web.status.Didisposisi": {"id": "Didisposisi", "en": "Disposed"},
+    "web.status.Didisposisi": {"id": "Didisposisi", "en": "Forwarded (disposition)"},
     "web.status.Selesai": {"id": "Selesai", "en": "Completed"},
     "web.status.Dikembalikan": {"id": "Dikembalikan", "en": "Returned"},
     "web.status.Ditolak": {"id": "Ditolak", "en": "Rejected"},

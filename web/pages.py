@@ -112,6 +112,11 @@ def home() -> Response:
     return redirect(request.script_root + "/lacak", 302)
 
 
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    return redirect(request.script_root + "/static/favicon.svg", 301)
+
+
 @blueprint.get("/lacak")
 def form() -> Response:
     raw = request.args.get("kode")
@@ -258,13 +263,16 @@ def _csrf_valid() -> bool:
 
 
 def _same_origin() -> bool:
-    """The form was posted from our own page: Fetch metadata and Origin, when the
-    browser sends them, must say so (the session cookie is also SameSite=Lax)."""
+    """The form was posted from our own page, as far as the browser tells: Fetch
+    metadata must say ``same-origin`` and an Origin header must be ours. Because
+    every page is served with ``Referrer-Policy: no-referrer``, browsers send
+    ``Origin: null`` on our own form posts; that alone proves nothing either way,
+    so the per-session form token (and the SameSite=Lax session cookie) decide."""
     site = request.headers.get("Sec-Fetch-Site")
-    if site and site not in ("same-origin", "none"):
+    if site is not None and site != "same-origin":
         return False
     origin = request.headers.get("Origin")
-    if not origin:
+    if not origin or origin == "null":
         return True
     allowed = {request.host_url.rstrip("/")}
     base = context().settings.office.public_base_url
