@@ -82,6 +82,8 @@ def compose(
     per_desk (see ``desk_counts``), overdue, oldest_code, oldest_desk,
     oldest_since · balasan: code, subject, status, desk, responsible, since ·
     bantuan: optionally code (a code the sender wrote that was not found).
+    Extra keys are ignored. For ``balasan`` pass ``subject`` only when the
+    person asking is the letter's own sender; without it the line shows ``-``.
 
     Raises ValueError for an unknown event or language, a number that is not
     digits, or a missing code where the event needs one."""
@@ -89,7 +91,7 @@ def compose(
         raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
-    if not to.isdigit():
+    if not (to.isascii() and to.isdigit()):
         raise ValueError("to must be WhatsApp digits such as 6281234567890")
     clean = {key: _clean(value) for key, value in values.items() if value is not None}
     if event in _NEEDS_CODE and not clean.get("code"):

@@ -100,23 +100,23 @@ class NetworkProvider:
 
     def send(self, message: OutboundMessage) -> SendResult:
         """Deliver one message; every failure becomes a SendResult, never an exception."""
-        if not message.to.isdigit():
-            outcome = result(Outcome.PERMANENT, "bad_number")
+        if not (message.to.isascii() and message.to.isdigit()):
+            sent = result(Outcome.PERMANENT, "bad_number")
         else:
             try:
-                outcome = self._deliver(message)
+                sent = self._deliver(message)
             except TransportError as error:
-                outcome = self._transport_failure(error)
+                sent = self._transport_failure(error)
             except Exception as error:  # send never raises; the outbox records and retries
                 logger.debug(
                     "whatsapp %s: unexpected error\n%s",
                     self.name,
                     redact("".join(traceback.format_exception(error)), self._token),
                 )
-                outcome = result(Outcome.TRANSIENT, "unexpected", error=type(error).__name__)
-        outcome = self._redacted(outcome)
-        self._log(message, outcome)
-        return outcome
+                sent = result(Outcome.TRANSIENT, "unexpected", error=type(error).__name__)
+        sent = self._redacted(sent)
+        self._log(message, sent)
+        return sent
 
     def _deliver(self, message: OutboundMessage) -> SendResult:
         raise NotImplementedError
@@ -133,23 +133,23 @@ class NetworkProvider:
         details = {"transport": error.kind, "error": error.error_type}
         return result(Outcome.TRANSIENT, error.kind, details=details)
 
-    def _redacted(self, outcome: SendResult) -> SendResult:
+    def _redacted(self, sent: SendResult) -> SendResult:
         return replace(
-            outcome,
-            message_id=redact(outcome.message_id, self._token),
-            reason=redact(outcome.reason, self._token),
-            details={key: redact(value, self._token) for key, value in outcome.details.items()},
+            sent,
+            message_id=redact(sent.message_id, self._token),
+            reason=redact(sent.reason, self._token),
+            details={key: redact(value, self._token) for key, value in sent.details.items()},
         )
 
-    def _log(self, message: OutboundMessage, outcome: SendResult) -> None:
+    def _log(self, message: OutboundMessage, sent: SendResult) -> None:
         logger.log(
-            _LEVELS[outcome.outcome],
+            _LEVELS[sent.outcome],
             "whatsapp %s %s %s to %s: %s%s%s",
             self.name,
             message.event,
             message.message_key,
             mask(message.to),
-            outcome.outcome.value,
-            f" {outcome.message_id}" if outcome.message_id else "",
-            f" ({outcome.error_code} {outcome.reason})" if outcome.reason else "",
+            sent.outcome.value,
+            f" {sent.message_id}" if sent.message_id else "",
+            f" ({sent.error_code} {sent.reason})".replace("( ", "(") if sent.reason else "",
         )
