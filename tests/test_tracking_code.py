@@ -57,7 +57,8 @@ def test_any_single_symbol_typo_is_caught(data, position, replacement):
 def test_swapping_two_neighbours_is_caught(data, position):
     code = data + tracking_code.check_symbol(data)
     swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
-    if swapped != code:
+    # Luhn mod 32 misses exactly one swap: the symbols of value 0 and 31 ("0", "Z").
+    if swapped != code and {code[position], code[position + 1]} != {"0", "Z"}:
         assert not tracking_code.is_valid(swapped)
 
 
