@@ -203,4 +203,10 @@ def _check(settings: Settings) -> list[str]:
         problems.append(f"SITRAS_WHATSAPP_TOKEN wajib diisi untuk provider {whatsapp.provider}")
     if whatsapp.provider == "cloud" and not whatsapp.phone_number_id:
         problems.append("whatsapp.phone_number_id wajib diisi untuk provider cloud")
+    if whatsapp.phone_number_id and not whatsapp.phone_number_id.isdigit():
+        problems.append("whatsapp.phone_number_id harus berupa angka (ID dari Meta)")
+    if not re.fullmatch(r"v\d+\.\d+", whatsapp.api_version):
+        problems.append(f"whatsapp.api_version {whatsapp.api_version!r} harus seperti 'v21.0'")
+    if whatsapp.language not in ("id", "en"):
+        problems.append(f"whatsapp.language {whatsapp.language!r}; pilih salah satu: id, en")
     return problems

@@ -33,7 +33,7 @@ def test_every_problem_in_one_message(tmp_path):
     path.write_text(
         "[office]\ntimezone = 'Mars/Olympus'\n"
         "[register]\nbackend = 'excel'\n"
-        "[whatsapp]\nprovider = 'cloud'\ntoken = 'EAAB123'\n"
+        "[whatsapp]\nprovider = 'cloud'\ntoken = 'EAAB123'\nlanguage = 'jv'\napi_version = '21'\n"
         "[scheduler]\npoll_seconds = 'sering'\n"
         "[extra]\nx = 1\n"
     )
@@ -48,6 +48,8 @@ def test_every_problem_in_one_message(tmp_path):
         "[extra]",
         "SITRAS_WHATSAPP_TOKEN wajib",
         "phone_number_id wajib",
+        "whatsapp.language 'jv'",
+        "whatsapp.api_version '21'",
     ):
         assert expected in message
     assert "EAAB123" not in message
