@@ -216,4 +216,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Halaman lacak dan webhook WhatsApp di http://{host}:{port}/lacak",
         "en": "Tracking page and WhatsApp webhook at http://{host}:{port}/lacak",
     },
+    "web.serve.no_proxy": {
+        "id": "public_base_url memakai https tetapi --trusted-proxy tidak diberikan: di belakang "
+        "reverse proxy, semua pengunjung tampak satu alamat dan berbagi satu batas permintaan",
+        "en": "public_base_url uses https but no --trusted-proxy was given: behind a reverse "
+        "proxy every visitor shows as one address and shares one rate limit",
+    },
 }

@@ -499,6 +499,13 @@ def test_ten_thousand_random_codes_from_one_address(app, store, code):
     assert client_at(app, "198.51.100.7").get(f"/lacak/{code}").status_code == 200
 
 
+def test_one_ipv6_network_counts_as_one_address(app, code):
+    for host in range(60):
+        assert client_at(app, f"2001:db8:1:2::{host:x}").get(f"/lacak/{code}").status_code == 200
+    assert client_at(app, "2001:db8:1:2:ffff::1").get(f"/lacak/{code}").status_code == 429
+    assert client_at(app, "2001:db8:1:3::1").get(f"/lacak/{code}").status_code == 200
+
+
 def test_the_lookup_limit_is_friendly_and_recovers(app, code, clock):
     visitor = client_at(app, "203.0.113.77")
     for _ in range(60):

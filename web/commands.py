@@ -65,9 +65,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     store, sink = ports
     secret = os.environ.get(SECRET_KEY_ENV, "")
     app = create_app(settings, store, sink, secret_key=secret.encode() if secret else None)
-    server = make_server(
-        app, args.host, args.port, trusted_proxy=getattr(args, "trusted_proxy", None)
-    )
+    proxy = getattr(args, "trusted_proxy", None)
+    if settings.office.public_base_url.startswith("https://") and not proxy:
+        log.warning(text("web.serve.no_proxy"))
+    server = make_server(app, args.host, args.port, trusted_proxy=proxy)
     print(text("web.serve.listening", host=args.host, port=server.effective_port), flush=True)
     try:
         server.run()

@@ -15,6 +15,7 @@ letters; the digit limits keep the 10,000 possible endings out of reach."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import re
 import secrets
 from urllib.parse import urlsplit
@@ -38,7 +39,15 @@ def context():
 
 
 def client() -> str:
-    return request.remote_addr or "-"
+    """Who is asking, for the rate limits: the IPv4 address, or the IPv6 /64
+    (one household or phone gets a whole /64, so single addresses are cheap)."""
+    address = request.remote_addr or "-"
+    if ":" not in address:
+        return address
+    try:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        return address
 
 
 def page(template: str, http_status: int = 200, **values) -> Response:
