@@ -140,6 +140,7 @@ _WINDOW = 9
 _MIN_COHERENCE = 0.6
 _MIN_AREA = 340  # pixels at detection scale
 _MIN_FILL = 0.55  # share of its minimum-area rectangle a region fills
+_MIN_ELONGATION = 0.7  # extent across the bars / extent along them (Code 128: 7)
 
 
 def find_bar_regions(gray: np.ndarray) -> list[Region]:
@@ -150,17 +151,22 @@ def find_bar_regions(gray: np.ndarray) -> list[Region]:
     text or texture. Solid, roughly rectangular blobs of coherent, strong
     gradient are kept."""
     small = cv2.resize(gray, None, fx=_DETECT_SCALE, fy=_DETECT_SCALE, interpolation=cv2.INTER_AREA)
-    g = small.astype(np.float32)
-    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
     window = (_WINDOW, _WINDOW)
-    jxx = cv2.boxFilter(gx * gx, -1, window)
-    jyy = cv2.boxFilter(gy * gy, -1, window)
-    jxy = cv2.boxFilter(gx * gy, -1, window)
-    energy = jxx + jyy
-    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / (energy + 1e-3)
-    strong = max(float(np.percentile(energy, 95)) * 0.25, 100.0)
-    mask = ((coherence > _MIN_COHERENCE) & (energy > strong)).astype(np.uint8) * 255
+    jxx = cv2.boxFilter(cv2.multiply(gx, gx), -1, window)
+    jyy = cv2.boxFilter(cv2.multiply(gy, gy), -1, window)
+    jxy = cv2.boxFilter(cv2.multiply(gx, gy), -1, window)
+    energy = cv2.add(jxx, jyy)
+    # coherence = |λ1 - λ2| / (λ1 + λ2) = sqrt((jxx - jyy)² + 4 jxy²) / energy
+    spread = cv2.magnitude(cv2.subtract(jxx, jyy), cv2.multiply(jxy, 2.0))
+    sample = energy[::4, ::4].ravel()
+    top = float(np.partition(sample, int(sample.size * 0.95))[int(sample.size * 0.95)])
+    strong = max(top * 0.25, 100.0)
+    mask = cv2.bitwise_and(
+        cv2.compare(spread, cv2.multiply(energy, _MIN_COHERENCE), cv2.CMP_GT),
+        cv2.compare(energy, strong, cv2.CMP_GT),
+    )
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
@@ -178,8 +184,12 @@ def find_bar_regions(gray: np.ndarray) -> list[Region]:
         sxx = float(jxx[y : y + h, x : x + w][inside].sum())
         syy = float(jyy[y : y + h, x : x + w][inside].sum())
         sxy = float(jxy[y : y + h, x : x + w][inside].sum())
-        angle = 0.5 * float(np.degrees(np.arctan2(2 * sxy, sxx - syy)))
-        regions.append(Region(angle, points / _DETECT_SCALE, area))
+        theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # across the bars
+        across = np.ptp(points @ np.array([np.cos(theta), np.sin(theta)], np.float32))
+        along = np.ptp(points @ np.array([-np.sin(theta), np.cos(theta)], np.float32))
+        if across < _MIN_ELONGATION * along:  # lines of text: long along their "bars"
+            continue
+        regions.append(Region(float(np.degrees(theta)), points / _DETECT_SCALE, area))
     regions.sort(key=lambda r: -r.area)
     return regions
 

@@ -41,6 +41,7 @@ SYMBOLS = ("qr", "code128")
 # Paper width and printable width of thermal rolls.
 _ROLLS = {"58mm": (58 * mm, 48 * mm), "80mm": (80 * mm, 72 * mm)}
 _FONT, _BOLD = "Helvetica", "Helvetica-Bold"
+_DOT = 25.4 * mm / 203  # a thermal printer's dot
 _QR_LEVEL = "M"  # the bare code stays at version 1 (21 modules); M survives smudges
 
 
@@ -329,14 +330,24 @@ def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> Non
 
 
 def _draw_code128(
-    canvas: Canvas, value: str, x: float, y: float, width: float, height: float
+    canvas: Canvas,
+    value: str,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    quiet_inside: bool = True,
 ) -> None:
-    """Code 128 scaled to ``width`` with ten-module quiet zones on each side."""
+    """Code 128 centred in ``width``. With ``quiet_inside`` the ten-module
+    quiet zones fit in ``width`` too. Without, it is for a thermal roll: the
+    bars may use all of ``width``, the quiet zones lie in the white unprintable
+    margins beyond, and bars are whole printer dots (1/203 in) where they can be."""
     modules = Code128(value, barWidth=1, quiet=0).width
-    bar = width / (modules + 20)
-    symbol = Code128(
-        value, barWidth=bar, barHeight=height, quiet=1, lquiet=10 * bar, rquiet=10 * bar
-    )
+    bar = width / (modules + (20 if quiet_inside else 0))
+    if not quiet_inside and bar >= 2 * _DOT:
+        bar = int(bar / _DOT) * _DOT
+    symbol = Code128(value, barWidth=bar, barHeight=height, quiet=0)
     symbol.drawOn(canvas, x + (width - symbol.width) / 2, y)
 
 
@@ -407,7 +418,10 @@ class _Column:
 
     def code128(self, value: str, height: float) -> None:
         self._add(
-            height, lambda c, x, top: _draw_code128(c, value, x, top - height, self.width, height)
+            height,
+            lambda c, x, top: _draw_code128(
+                c, value, x, top - height, self.width, height, quiet_inside=False
+            ),
         )
 
     def cut(self, label: str) -> None:
@@ -416,7 +430,7 @@ class _Column:
             c.drawCentredString(x + self.width / 2, top - 6, label)
             c.setLineWidth(0.5)
             c.setDash(3, 3)
-            c.line(x - 4 * mm, top - 9, x + self.width + 4 * mm, top - 9)
+            c.line(x, top - 9, x + self.width, top - 9)
             c.setDash()
 
         self._add(10, op)
