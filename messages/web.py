@@ -172,41 +172,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.private.sender": {"id": "Pengirim", "en": "Sender"},
     "web.private.subject": {"id": "Perihal", "en": "Subject"},
     "web.private.disposition": {"id": "Isi disposisi", "en": "Disposition text"},
-    # --- WhatsApp replies (plain text; the chat is the sender's own) ---
-    "web.wa.help": {
-        "id": "Halo! Untuk melacak surat, kirim kode lacak yang tertera pada tanda terima, "
-        "misalnya: LACAK 7K2M-9QXD-4TR3\n\n"
-        "To track a letter, send the tracking code from your receipt.",
-        "en": "Hello! To track a letter, send the tracking code printed on your receipt, "
-        "for example: LACAK 7K2M-9QXD-4TR3",
-    },
-    "web.wa.mistyped": {
-        "id": "Kode lacak {code} salah ketik (simbol pemeriksa tidak cocok). Periksa lagi "
-        "tanda terima Anda lalu kirim ulang.",
-        "en": "The tracking code {code} is mistyped (its check symbol does not match). "
-        "Please check your receipt and send it again.",
-    },
-    "web.wa.unknown": {
-        "id": "Surat dengan kode {code} belum ditemukan. Surat yang baru didaftarkan muncul "
-        "dalam beberapa menit.",
-        "en": "No letter with the code {code} was found yet. A newly registered letter "
-        "appears within a few minutes.",
-    },
-    "web.wa.status": {
-        "id": "Surat {code}\nStatus: {status}",
-        "en": "Letter {code}\nStatus: {status}",
-    },
-    "web.wa.position": {
-        "id": "Posisi: {desk} (sejak {time})",
-        "en": "Position: {desk} (since {time})",
-    },
-    "web.wa.subject": {"id": "Perihal: {subject}", "en": "Subject: {subject}"},
-    "web.wa.disposition": {"id": "Disposisi: {text}", "en": "Disposition: {text}"},
-    "web.wa.disposition_given": {
-        "id": "Disposisi: sudah diberikan",
-        "en": "Disposition: given",
-    },
-    "web.wa.link": {"id": "Rincian: {url}", "en": "Details: {url}"},
     # --- the serve command ---
     "web.serve.no_state": {
         "id": "serve: penyimpanan status lokal (jobs.state) belum tersedia di versi ini",

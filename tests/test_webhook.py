@@ -10,11 +10,12 @@ import logging
 import pytest
 
 from config.settings import build_settings
+from jobs.message_catalogue import compose
 from sitras_sheets import tracking_code
 from web.app import create_app
 from web.delivery import advance
 from web.memory import MemorySink, MemoryStore
-from web.ports import TrackStep, TrackView
+from web.ports import BALASAN, BANTUAN, Reply, TrackStep, TrackView
 from web.replies import codes_in
 
 APP_SECRET = "app-secret-for-tests"
@@ -301,6 +302,18 @@ def test_advance(current, incoming, kept):
 # --- inbound messages ---
 
 
+def rendered(queued) -> str:
+    """The text the outbox will send for a queued reply (the notifier's catalogue)."""
+    message = compose(
+        queued.reply.kind,
+        queued.reply.values,
+        to=queued.to,
+        message_key="test",
+        public_base_url="https://sitras.example.go.id",
+    )
+    return message.text
+
+
 @pytest.mark.parametrize(
     "style",
     [
@@ -319,33 +332,38 @@ def test_a_code_in_any_form_gets_a_status_reply(client, sink, code, style):
         display=display, lower=display.lower(), bare=code, spaced=display.replace("-", " ")
     )
     assert post(client, envelope(messages=[text_message(body)])).status_code == 200
-    [reply] = sink.replies
-    assert reply.to == OWNER
-    assert f"Surat {display}" in reply.text and "Status: Didisposisi" in reply.text
-    assert "Posisi: Asisten Pemerintahan" in reply.text
-    assert f"https://sitras.example.go.id/lacak/{code}" in reply.text
+    [queued] = sink.replies
+    assert queued.to == OWNER and queued.in_reply_to == "wamid.IN1"
+    assert queued.reply.kind == BALASAN and queued.reply.values["code"] == code
+    text = rendered(queued)
+    assert display in text and "Didisposisi" in text
+    assert "Asisten Pemerintahan" in text and "2025-12-04 09:15" in text
 
 
-def test_the_number_on_file_also_gets_subject_and_disposition_never_the_name(client, sink, code):
+def test_the_number_on_file_also_gets_the_subject_never_the_name(client, sink, code):
     post(client, envelope(messages=[text_message(f"LACAK {code}")]))
-    [reply] = sink.replies
-    assert SUBJECT in reply.text and DISPOSITION in reply.text
-    assert SENDER not in reply.text and OWNER not in reply.text
+    [queued] = sink.replies
+    text = rendered(queued)
+    assert SUBJECT in text
+    for private in (SENDER, OWNER, DISPOSITION):
+        assert private not in text
+    assert set(queued.reply.values) == {"code", "status", "desk", "responsible", "since", "subject"}
 
 
-def test_a_number_that_has_no_letters_gets_the_public_status_only(client, sink, store, code):
+def test_a_number_that_has_no_letters_gets_the_same_reply_without_the_subject(
+    client, sink, store, code
+):
     assert not any(store.sender_matches(c, STRANGER) for c in store.views)
     post(client, envelope(messages=[text_message(f"LACAK {code}", wa_from=STRANGER)]))
-    [reply] = sink.replies
-    assert reply.to == STRANGER
-    assert "Status: Didisposisi" in reply.text and "Disposisi: sudah diberikan" in reply.text
-    for private in (SUBJECT, DISPOSITION, SENDER, OWNER, OWNER[-4:]):
-        assert private not in reply.text
-    # the same kind of reply the owner gets, minus the private lines
     post(client, envelope(messages=[text_message(f"LACAK {code}", message_id="wamid.IN2")]))
-    owner_reply = sink.replies[-1].text
-    public_lines = [line for line in owner_reply.splitlines() if SUBJECT not in line]
-    assert reply.text.splitlines()[:2] == public_lines[:2]
+    stranger, owner = sink.replies
+    assert stranger.to == STRANGER and owner.to == OWNER
+    assert stranger.reply.kind == owner.reply.kind == BALASAN
+    stranger_text, owner_text = rendered(stranger), rendered(owner)
+    for private in (SUBJECT, DISPOSITION, SENDER, OWNER, OWNER[-4:]):
+        assert private not in stranger_text
+    # line for line the same reply, the subject shown as "-"
+    assert stranger_text == owner_text.replace(SUBJECT, "-")
 
 
 def test_a_number_that_has_no_letters_and_writes_no_code_gets_help(client, sink):
@@ -353,24 +371,27 @@ def test_a_number_that_has_no_letters_and_writes_no_code_gets_help(client, sink)
         client,
         envelope(messages=[text_message("Selamat siang, surat saya sampai mana?", STRANGER)]),
     )
-    [reply] = sink.replies
-    assert "kirim kode lacak" in reply.text
+    [queued] = sink.replies
+    assert queued.reply == Reply(BANTUAN, {})
+    assert "kirimkan kode lacak" in rendered(queued)
     assert sink.inbound[0][0] == STRANGER  # the 24-hour window is noted all the same
 
 
-def test_a_mistyped_code_gets_a_mistyped_reply(client, sink, code):
+def test_a_mistyped_code_gets_the_not_found_help(client, sink, code):
     last = tracking_code.ALPHABET.index(code[-1])
     wrong = code[:-1] + tracking_code.ALPHABET[(last + 3) % 32]
-    post(client, envelope(messages=[text_message(f"lacak {wrong}")]))
-    [reply] = sink.replies
-    assert "salah ketik" in reply.text and wrong in reply.text
+    post(client, envelope(messages=[text_message(f"lacak {wrong.lower()}")]))
+    [queued] = sink.replies
+    assert queued.reply == Reply(BANTUAN, {"code": wrong})
+    assert wrong in rendered(queued) and "Periksa kembali" in rendered(queued)
 
 
-def test_an_unknown_valid_code_gets_a_not_found_reply(client, sink):
+def test_an_unknown_valid_code_gets_the_not_found_help(client, sink):
     unknown = tracking_code.generate()
     post(client, envelope(messages=[text_message(unknown)]))
-    [reply] = sink.replies
-    assert "belum ditemukan" in reply.text and tracking_code.display(unknown) in reply.text
+    [queued] = sink.replies
+    assert queued.reply == Reply(BANTUAN, {"code": unknown})
+    assert tracking_code.display(unknown) in rendered(queued)
 
 
 def test_a_non_text_message_gets_help(client, sink):
@@ -382,8 +403,14 @@ def test_a_non_text_message_gets_help(client, sink):
         "image": {"id": "media", "mime_type": "image/jpeg"},
     }
     post(client, envelope(messages=[image]))
-    [reply] = sink.replies
-    assert "kirim kode lacak" in reply.text
+    [queued] = sink.replies
+    assert queued.reply == Reply(BANTUAN, {})
+
+
+def test_at_most_three_codes_are_answered(client, sink, code):
+    others = [tracking_code.generate() for _ in range(3)]
+    post(client, envelope(messages=[text_message(" ".join([code, *others]))]))
+    assert [q.reply.values["code"] for q in sink.replies] == [code, *others[:2]]
 
 
 def test_a_redelivered_message_is_answered_once(client, sink, code):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sitras_sheets.phone import last_four
 from web.delivery import advance
-from web.ports import TrackView
+from web.ports import Reply, TrackView
 
 
 @dataclass
@@ -40,7 +40,7 @@ class MemoryStore:
 @dataclass(frozen=True)
 class QueuedReply:
     to: str
-    text: str
+    reply: Reply
     in_reply_to: str
     timestamp: datetime
 
@@ -81,7 +81,7 @@ class MemorySink:
         timestamp: datetime,
         *,
         message_id: str = "",
-        reply: str = "",
+        replies: tuple[Reply, ...] = (),
     ) -> None:
         with self._lock:
             if message_id and message_id in self._seen:
@@ -89,5 +89,5 @@ class MemorySink:
             if message_id:
                 self._seen.add(message_id)
             self.inbound.append((wa_from, text, timestamp, message_id))
-            if reply:
+            for reply in replies:
                 self.replies.append(QueuedReply(wa_from, reply, message_id, timestamp))

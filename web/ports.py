@@ -7,9 +7,13 @@ ports; tests use in-memory fakes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+BALASAN = "balasan"  # a letter's status, to someone who wrote its code
+BANTUAN = "bantuan"  # help; with a ``code`` value: that code was not found or is mistyped
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,19 @@ class TrackView:
         return self.steps[-1] if self.steps else None
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A WhatsApp answer for the outbox, as an event of ``jobs.message_catalogue``
+    (``compose(kind, values, …)`` turns it into text or an approved template).
+
+    ``balasan`` values: code, status, desk, responsible, since, and subject only
+    when the writer's number is the one on file. ``bantuan`` values: none, or the
+    ``code`` the writer typed. Never a name, never a phone number."""
+
+    kind: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
 class TrackingStore(Protocol):
     def view(self, code: str) -> TrackView | None:
         """The letter with this bare, valid code; None if the snapshot has none."""
@@ -82,9 +99,9 @@ class WebhookSink(Protocol):
         timestamp: datetime,
         *,
         message_id: str = "",
-        reply: str = "",
+        replies: tuple[Reply, ...] = (),
     ) -> None:
-        """A sender wrote to us: note that their 24-hour window is open and queue
-        ``reply`` (decided by the web app) to ``wa_from``. A repeated
-        ``message_id`` (Meta redelivers) must not queue a second reply."""
+        """Someone wrote to us from ``wa_from``: note that their 24-hour window is
+        open and queue ``replies`` (decided by the web app) to them. A repeated
+        ``message_id`` (Meta redelivers) must not queue them a second time."""
         ...

@@ -1,4 +1,4 @@
-"""A TrackView as the page and the WhatsApp reply show it: only public facts
+"""A TrackView as the page shows it: only public facts
 unless the reader proved the number on file."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from messages import text
-from sitras_sheets import tracking_code
 from sitras_sheets.clock import SHEET_TIME_FORMAT
 from web.ports import TrackStep, TrackView
 
@@ -97,27 +96,3 @@ def position(view: TrackView, lang: str) -> tuple[str, str]:
     if step is None:
         return text("web.track.at_counter", lang), when(view.received_at, lang)
     return desk_label(step), when(step.time, lang)
-
-
-def whatsapp_summary(view: TrackView, *, owner: bool, lang: str, base_url: str) -> str:
-    """The status reply for one code. Subject and disposition text only for ``owner``
-    (the inbound number is the one on file); the sender's name never."""
-    desk, since = position(view, lang)
-    code = tracking_code.display(view.code)
-    lines = [
-        text("web.wa.status", lang, code=code, status=status_label(view.status, lang)),
-        text("web.wa.position", lang, desk=desk, time=since),
-    ]
-    if owner and view.subject.strip():
-        lines.append(text("web.wa.subject", lang, subject=view.subject.strip()))
-    if view.disposition.strip():
-        if owner:
-            lines.append(text("web.wa.disposition", lang, text=view.disposition.strip()))
-        else:
-            lines.append(text("web.wa.disposition_given", lang))
-    note = status_note(view.status, lang)
-    if note:
-        lines.append(note)
-    if base_url:
-        lines.append(text("web.wa.link", lang, url=f"{base_url.rstrip('/')}/lacak/{view.code}"))
-    return "\n".join(lines)

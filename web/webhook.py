@@ -23,7 +23,7 @@ from flask import Blueprint, Response, current_app, request
 
 from sitras_sheets.phone import mask
 from web.delivery import KNOWN as KNOWN_STATUSES
-from web.replies import compose_reply
+from web.replies import decide_replies
 from web.security import same_secret, valid_signature
 
 log = logging.getLogger("sitras.web.webhook")
@@ -138,15 +138,9 @@ def handle(payload: object, context) -> None:
         if event.message_id and event.message_id in context.seen_inbound:
             log.info("inbound message %s already handled", event.message_id)
             continue
-        reply = ""
+        replies = ()
         if context.limiter.hit(("reply", event.wa_from), context.limits.replies_per_number):
-            reply = compose_reply(
-                event.text,
-                event.wa_from,
-                store,
-                lang=context.settings.whatsapp.language,
-                base_url=context.settings.office.public_base_url,
-            )
+            replies = decide_replies(event.text, event.wa_from, store)
         else:
             log.warning("no reply to %s: too many messages this hour", mask(event.wa_from))
         sink.inbound_text(
@@ -154,7 +148,7 @@ def handle(payload: object, context) -> None:
             event.text,
             event.timestamp,
             message_id=event.message_id,
-            reply=reply,
+            replies=replies,
         )
         if event.message_id:
             context.seen_inbound.add(event.message_id)
