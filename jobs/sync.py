@@ -1,0 +1,122 @@
+"""One sync tick, a thin shell around ``jobs.diff``:
+
+1. If the grid can tell its version (Google: Drive ``files.get``), the version
+   is the one already read, the last full read is younger than
+   ``full_read_seconds`` and no outcome waits to be shown: stop (one cheap call).
+2. Read the register (one ``batchGet``), diff it against the snapshot, store the
+   snapshot and enqueue the events in one SQLite transaction.
+3. Deliver what is due (optional, bounded), so a change reaches the sender and
+   its outcome reaches the sheet in the same tick.
+4. Write the system cells whose value changed (new codes, Posisi, Penanggung
+   Jawab, Terakhir Diperbarui, Notifikasi) in one ``update_letters`` call, and
+   the outcomes in one ``Notifikasi`` tab append.
+
+The version seen is remembered only once the whole tick succeeded, so a failed
+write is retried by the next tick. Our own writes change the version too: the
+tick after a write reads once more (and finds nothing to do)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from jobs.diff import diff, sheet_updates
+from jobs.state import StateStore
+from sitras_sheets import tracking_code
+from sitras_sheets.clock import Clock, sheet_time
+from sitras_sheets.register import Register
+
+logger = logging.getLogger("sitras.notifier")
+
+
+@dataclass
+class TickReport:
+    skipped: bool = False
+    baseline: bool = False
+    events: int = 0  # new in the outbox
+    rows_written: int = 0
+    reported: int = 0  # rows appended to the Notifikasi tab
+    missing: list[str] = field(default_factory=list)  # rows gone before the write
+    read_seconds: float = 0.0
+    diff_seconds: float = 0.0
+
+
+class SyncJob:
+    def __init__(
+        self,
+        register: Register,
+        store: StateStore,
+        *,
+        clock: Clock,
+        full_read_seconds: float = 60.0,
+        deliver: Callable[[], object] | None = None,
+        new_code: Callable[[], str] = tracking_code.generate,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.register = register
+        self.store = store
+        self.clock = clock
+        self.full_read_seconds = full_read_seconds
+        self.deliver = deliver
+        self.new_code = new_code
+        self.monotonic = monotonic
+        self._seen_version: str | None = None
+        self._last_read: float | None = None
+        self._written: dict[str, str] = {}  # Notifikasi text written on duplicate rows
+
+    def tick(self) -> TickReport:
+        started = self.monotonic()
+        version = self._version()
+        if (
+            version is not None
+            and version == self._seen_version
+            and self._last_read is not None
+            and started - self._last_read < self.full_read_seconds
+            and not self.store.has_reports()
+        ):
+            return TickReport(skipped=True)
+        now = self.clock()
+        current = self.register.read()
+        read_done = self.monotonic()
+        changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        report = TickReport(
+            baseline=changes.baseline,
+            read_seconds=read_done - started,
+            diff_seconds=self.monotonic() - read_done,
+        )
+        report.events = self.store.apply(changes, now=now.timestamp(), stamp=sheet_time(now))
+        if self.deliver is not None:
+            self.deliver()
+        reports = self.store.reports()
+        self.store.refresh_notifications(r.code for r in reports if r.code)
+        snapshot = self.store.snapshot()
+        assert snapshot is not None  # apply() made the baseline
+        updates = sheet_updates(current, snapshot, changes, self._written)
+        if updates:
+            report.missing = self.register.update_letters(updates)
+            report.rows_written = len(updates) - len(report.missing)
+        self._written = {
+            key: changes.markers[key]
+            for key in changes.markers
+            if key.startswith("dup:") and key not in report.missing
+        }
+        if reports:
+            self.register.append_notifications(r.record for r in reports)
+            self.store.mark_reported([r.seq for r in reports])
+            report.reported = len(reports)
+        self._seen_version, self._last_read = version, started
+        if report.events or report.rows_written or report.baseline:
+            logger.info(
+                "sync: %d peristiwa baru, %d baris ditulis, %d hasil dicatat%s",
+                report.events,
+                report.rows_written,
+                report.reported,
+                " (baseline)" if report.baseline else "",
+            )
+        return report
+
+    def _version(self) -> str | None:
+        version = getattr(self.register.grid, "version", None)
+        return version() if callable(version) else None

@@ -1,0 +1,393 @@
+"""The sync tick on the real Register (LocalGrid, and the Sheets double when
+present): baseline, a change notified once across restarts, clerk edits between
+ticks, the write-back, and the Sheets requests a tick costs.
+
+``Office`` (a register, a state file, a provider that records, a settable
+clock) is the harness the other notifier tests use too."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jobs import events
+from jobs.delivery import Backoff, Deliverer
+from jobs.message_catalogue import compose
+from jobs.messaging import OutboundMessage, Outcome, SendResult
+from jobs.office_hours import QuietHours
+from jobs.state import StateStore
+from jobs.sync import SyncJob
+from sitras_sheets import tracking_code
+from sitras_sheets.local_grid import LocalGrid
+from sitras_sheets.models import Desk, Letter, NotificationRecord, Scan
+from sitras_sheets.register import Register, letter_key
+from sitras_sheets.schema import MEJA, SURAT
+
+OFFICE = ZoneInfo("Asia/Jakarta")
+MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=OFFICE)
+PHONE = "0812-3456-7890"
+DIGITS = "6281234567890"
+
+
+class Clock:
+    def __init__(self, now: datetime = MONDAY) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Recorder:
+    """A provider (``jobs.messaging.Provider``) that records what it is asked to
+    send and answers from a script (default: sent)."""
+
+    script: list[SendResult] = field(default_factory=list)
+    sent: list[OutboundMessage] = field(default_factory=list)
+    name: str = "recorder"
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        self.sent.append(message)
+        if self.script:
+            return self.script.pop(0)
+        return SendResult(Outcome.SENT, message_id=f"wamid.{len(self.sent)}")
+
+    def kinds(self) -> list[str]:
+        return [message.event for message in self.sent]
+
+
+class Office:
+    """A local register with two desks, the notifier's state and its jobs."""
+
+    def __init__(self, folder: Path, clock: Clock | None = None, *, quiet: str = "") -> None:
+        self.folder = folder
+        self.clock = clock or Clock()
+        self.register = Register(LocalGrid(folder / "register.sqlite3"), self.clock)
+        self.register.init()
+        # a clerk's own session (another process): never reuses the notifier's row index
+        self.clerk = Register(LocalGrid(folder / "register.sqlite3"), self.clock, index_max_age=-1)
+        self.provider = Recorder()
+        self.quiet = quiet
+        self.scans = 0
+        self._desks()
+        self.start()
+
+    def _desks(self) -> None:
+        grid = self.register.grid
+        headers = MEJA.headers
+        rows = [
+            Desk("ASPEM", "Asisten Pemerintahan", "Kasubag TU Aspem", "0813-1111-2222", "8"),
+            Desk("UMUM", "Bagian Umum", "Kabag Umum", "0813-3333-4444", "16"),
+        ]
+        grid.append_rows(
+            MEJA.name,
+            [[desk.to_record()[MEJA.columns[i].field] for i in range(5)] for desk in rows],
+        )
+        assert len(headers) == 5
+
+    def start(self) -> None:
+        """(Re)start the notifier on the same files, as after a restart."""
+        self.store = StateStore(self.folder / "state.sqlite3")
+        self.store.recover_sending()
+        self.deliverer = Deliverer(
+            self.store,
+            self.provider,
+            clock=self.clock,
+            compose=compose,
+            quiet=QuietHours.parse(self.quiet),
+            backoff=Backoff(base=30, cap=600, max_attempts=4),
+            rand=lambda: 0.5,
+        )
+        self.sync = SyncJob(
+            self.register, self.store, clock=self.clock, deliver=lambda: self.deliverer.run()
+        )
+
+    def restart(self) -> None:
+        self.store.close()
+        self.start()
+
+    # -- the loket, the clerks and the stations -----------------------------------------
+    def letter(self, phone: str = PHONE, **values: str) -> str:
+        values = {"sender": "Siti", "subject": "Izin keramaian"} | values
+        letter = self.clerk.add_letter(Letter(whatsapp=phone, **values))
+        return tracking_code.normalise(letter.code)
+
+    def edit(self, which: str, /, **values: str) -> None:
+        key = tracking_code.normalise(which)
+        assert self.clerk.update_letters({key: values}, allowed=tuple(values)) == []
+
+    def scan(self, code: str, desk: str, minutes: int = 0) -> None:
+        self.scans += 1
+        when = (self.clock() + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
+        scan_id = f"01SCAN{self.scans:06d}"
+        self.clerk.append_scans([Scan(scan_id, when, tracking_code.display(code), desk)])
+
+    def rows(self) -> list[list[str]]:
+        return self.register.grid.read([SURAT.name])[SURAT.name]
+
+    def cell(self, code: str, name: str) -> str:
+        header, *rows = self.rows()
+        column = header.index(SURAT.column(name).header)
+        for row in rows:
+            if row and row[0] == tracking_code.display(code):
+                return row[column]
+        raise KeyError(code)
+
+    def notifications(self) -> list[NotificationRecord]:
+        return self.register.read(notifications=True).notifications
+
+    def tick(self):
+        return self.sync.tick()
+
+
+@pytest.fixture
+def office(tmp_path) -> Office:
+    return Office(tmp_path)
+
+
+# -- baseline, once, restarts ------------------------------------------------------------
+def test_the_first_tick_is_a_baseline_then_each_change_is_sent_once(office):
+    old = office.letter()
+    office.scan(old, "ASPEM")
+    report = office.tick()
+    assert report.baseline and office.provider.sent == []
+    assert office.cell(old, "position") == "ASPEM"
+    assert office.cell(old, "responsible") == "Kasubag TU Aspem"
+    new = office.letter(phone="0857-1122-3344")
+    office.tick()
+    assert [(m.event, m.to) for m in office.provider.sent] == [(events.RECEIVED, "6285711223344")]
+    assert office.cell(new, "notification") == "Terkirim 1/1"
+    assert office.cell(new, "updated_at") == "2026-12-07 09:00"
+    for _ in range(3):
+        office.tick()
+    assert len(office.provider.sent) == 1
+
+
+def test_a_change_is_sent_once_across_restarts(office):
+    code = office.letter()
+    office.tick()
+    office.edit(code, status="Diproses")
+    office.restart()  # the change happened while the notifier was down
+    office.tick()
+    office.restart()
+    office.tick()
+    assert office.provider.kinds() == [events.STATUS]
+    assert office.provider.sent[0].parameters[0] == "Diproses"
+
+
+def test_a_crash_between_commit_and_write_back_loses_nothing_and_repeats_nothing(office):
+    office.tick()
+    code = office.letter()
+    office.sync.deliver = None  # the tick dies right after its commit
+    office.register.update_letters = _explode
+    with pytest.raises(RuntimeError):
+        office.tick()
+    office.restart()
+    office.register = Register(office.register.grid, office.clock)
+    office.sync.register = office.register
+    office.tick()
+    assert office.provider.kinds() == [events.RECEIVED]
+    assert office.cell(code, "notification") == "Terkirim 1/1"
+
+
+def _explode(*args, **kwargs):
+    raise RuntimeError("killed")
+
+
+# -- clerk edits between ticks -------------------------------------------------------------
+def test_clerk_edits_between_ticks(office):
+    codes = [office.letter(phone=f"0812-3456-78{n:02d}") for n in range(4)]
+    office.tick()
+    grid_path = office.folder / "register.sqlite3"
+    with sqlite3.connect(grid_path) as db:  # a clerk in a DB browser
+        db.execute('INSERT INTO "Surat" DEFAULT VALUES')  # blank row
+        db.execute('DELETE FROM "Surat" WHERE rowid = 2')  # delete the second letter
+        db.execute(  # "sort": the first and third letters move to the bottom, reversed
+            'UPDATE "Surat" SET rowid = 200 - rowid WHERE rowid IN (1, 3)'
+        )
+    office.tick()
+    assert office.provider.sent == []
+    office.edit(codes[0], status="")  # cleared status
+    office.edit(codes[2], status="Beres")  # outside the list
+    office.tick()
+    assert office.provider.sent == []
+    assert office.cell(codes[2], "notification").startswith("Status tidak dikenal: 'Beres'")
+    office.edit(codes[2], status="Selesai")
+    office.tick()
+    assert office.provider.kinds() == [events.STATUS]
+    assert office.cell(codes[2], "notification") == "Terkirim 1/1"
+
+
+def test_a_row_typed_without_code_gets_one_and_then_a_receipt(office):
+    office.tick()
+    office.register.grid.append_rows(
+        SURAT.name,
+        [
+            [
+                {"Perihal": "Undangan", "Pengirim": "Budi", "No. WhatsApp": PHONE}.get(h, "")
+                for h in SURAT.headers
+            ]
+        ],
+    )
+    report = office.tick()
+    assert report.events == 0 and office.provider.sent == []
+    (code,) = [row[0] for row in office.rows()[1:] if row[3] == "Undangan"]
+    assert tracking_code.is_valid(code)
+    office.tick()
+    assert office.provider.kinds() == [events.RECEIVED]
+    assert office.provider.sent[0].parameters[0] == code
+
+
+def test_a_code_changed_by_hand(office):
+    code = office.letter()
+    office.tick()
+    other = tracking_code.display(tracking_code.generate())
+    office.edit(code, code=other)
+    office.tick()
+    assert office.provider.kinds() == [events.RECEIVED]
+    assert office.provider.sent[0].parameters[0] == other
+
+
+def test_duplicate_code_rows_are_marked_not_notified(office):
+    code = office.letter()
+    office.tick()
+    header, first = office.rows()[:2]
+    copy = list(first)
+    copy[header.index("Status")] = "Selesai"
+    office.register.grid.append_rows(SURAT.name, [copy])
+    office.tick()
+    assert office.provider.sent == []
+    notes = [row[header.index("Notifikasi")] for row in office.rows()[1:]]
+    assert notes[0].startswith("Kode lacak ganda di baris 3")
+    assert notes[1].startswith("Kode lacak ganda (kode lacak ganda: sama dengan baris 2)")
+    writes = office.register.grid.read([SURAT.name])
+    office.tick()  # the marks are not written again
+    assert office.register.grid.read([SURAT.name]) == writes
+    assert letter_key(Letter(code=code)) == code
+
+
+# -- moves -------------------------------------------------------------------------------
+def test_a_scan_moves_the_letter_and_tells_the_sender(office):
+    code = office.letter()
+    office.tick()
+    office.scan(code, "ASPEM")
+    office.tick()
+    (message,) = office.provider.sent
+    assert message.event == events.MOVED
+    assert message.parameters[:2] == ("Asisten Pemerintahan", "Kasubag TU Aspem")
+    assert office.cell(code, "position") == "ASPEM"
+    assert office.cell(code, "notification") == "Terkirim 1/1"
+    records = office.notifications()
+    assert [(r.event, r.to, r.status) for r in records] == [
+        (events.MOVED, "62812****7890", "Terkirim")
+    ]
+
+
+def test_only_changed_rows_are_written_in_one_request(office, monkeypatch):
+    codes = [office.letter(phone=f"0812-3456-78{n:02d}") for n in range(5)]
+    office.tick()
+    calls = []
+    original = office.register.grid.write_cells
+    monkeypatch.setattr(
+        office.register.grid,
+        "write_cells",
+        lambda writes: calls.append(list(writes)) or original(writes),
+    )
+    office.scan(codes[1], "UMUM")
+    office.tick()
+    (writes,) = calls
+    assert {w.row for w in writes} == {3}
+    header = office.rows()[0]
+    assert {header[w.column] for w in writes} == {
+        "Posisi",
+        "Penanggung Jawab",
+        "Terakhir Diperbarui",
+        "Notifikasi",
+    }
+    calls.clear()
+    office.tick()
+    assert calls == []
+
+
+# -- the Sheets double: requests per tick ------------------------------------------------------
+def test_requests_per_tick_on_google(tmp_path):
+    double_module = pytest.importorskip("sheets_double")
+    from sitras_sheets.google_grid import RetryPolicy, connect
+
+    double = double_module.SheetsDouble()
+    double.add_spreadsheet("sheet-1")
+    grid = connect(
+        "sheet-1",
+        double.service_account_file(tmp_path / "sa.json"),
+        session=double.session(),
+        retry=RetryPolicy(attempts=2, multiplier=0.001, max_wait=0.002, jitter=0.001),
+    )
+    clock = Clock()
+    monotonic = [0.0]
+    register = Register(grid, clock, monotonic=lambda: monotonic[0])
+    register.init()
+    store = StateStore(tmp_path / "state.sqlite3")
+    provider = Recorder()
+    deliverer = Deliverer(store, provider, clock=clock, compose=compose)
+    sync = SyncJob(
+        register, store, clock=clock, deliver=deliverer.run, monotonic=lambda: monotonic[0]
+    )
+    code = tracking_code.normalise(register.add_letter(Letter(whatsapp=PHONE, subject="A")).code)
+    sync.tick()  # baseline
+    monotonic[0] += 15
+    sync.tick()  # reads once more after its own writes (none at the baseline here)
+
+    def requests(action):
+        before = {name: double.count(name) for name in _ENDPOINTS}
+        monotonic[0] += 15
+        clock.advance(seconds=15)
+        action()
+        return {
+            name: double.count(name) - before[name]
+            for name in _ENDPOINTS
+            if double.count(name) - before[name]
+        }
+
+    assert requests(sync.tick) == {"drive.files.get": 1}  # idle: one Drive call
+    register.append_scans([Scan("01X", "2026-12-07 09:05", tracking_code.display(code), "ASPEM")])
+    first = requests(sync.tick)  # + once per process: the Notifikasi tab's headers
+    assert first == {
+        "drive.files.get": 1,
+        "values.batchGet": 2,
+        "values.batchUpdate": 1,
+        "values.append": 1,
+    }
+    assert requests(sync.tick) == {"drive.files.get": 1, "values.batchGet": 1}  # own writes
+    assert requests(sync.tick) == {"drive.files.get": 1}
+    register.append_scans([Scan("01Y", "2026-12-07 09:06", tracking_code.display(code), "UMUM")])
+    assert requests(sync.tick) == {
+        "drive.files.get": 1,
+        "values.batchGet": 1,
+        "values.batchUpdate": 1,
+        "values.append": 1,
+    }
+    assert requests(sync.tick) == {"drive.files.get": 1, "values.batchGet": 1}  # own writes
+    assert requests(sync.tick) == {"drive.files.get": 1}
+    monotonic[0] += 60  # a full read at least every full_read_seconds
+    assert requests(sync.tick) == {"drive.files.get": 1, "values.batchGet": 1}
+    assert provider.kinds() == [events.MOVED, events.MOVED]
+
+
+_ENDPOINTS = (
+    "drive.files.get",
+    "spreadsheets.get",
+    "values.get",
+    "values.batchGet",
+    "values.update",
+    "values.batchUpdate",
+    "values.append",
+    "spreadsheets.batchUpdate",
+)
