@@ -19,8 +19,8 @@ DIGEST = "digest"  # the daily summary (to the head of office)
 
 # Events addressed to the sender of a letter (counted in the sheet's Notifikasi column).
 SENDER_EVENTS: tuple[str, ...] = (RECEIVED, MOVED, DISPOSED, STATUS)
-# Events whose older pending messages for the same letter are superseded by a newer one.
-MERGEABLE: tuple[str, ...] = (MOVED, DISPOSED, STATUS)
+# Events whose older unsent messages (same letter, same recipient) a newer one supersedes.
+MERGEABLE: tuple[str, ...] = (MOVED, DISPOSED, STATUS, DIGEST)
 
 
 @dataclass(frozen=True, slots=True)
