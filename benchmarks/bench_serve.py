@@ -80,7 +80,48 @@ def memory_ports(code: str):
 
 
 def state_ports(settings, code: str):
-    raise SystemExit("--store state needs web.sqlite_store (jobs.state); not available yet")
+    """A state file with the letter and 200 others (two desks each), read through
+    ``web.sqlite_store`` as ``serve`` does."""
+    from jobs.diff import Changes, LetterState, Step
+    from jobs.state import StateStore
+    from sitras_sheets import tracking_code
+    from sitras_sheets.models import Desk
+    from web.sqlite_store import build
+
+    codes = [code] + [tracking_code.generate() for _ in range(200)]
+    letters, steps = {}, []
+    for number, each in enumerate(codes):
+        letters[each] = LetterState(
+            code=each,
+            subject="Permohonan izin keramaian",
+            sender="Siti Aminah",
+            whatsapp="0812-3456-7890",
+            received_at="2025-12-04 08:05",
+            status="Didisposisi",
+            disposition="Asisten Pemerintahan: untuk ditindaklanjuti",
+        )
+        steps.append(
+            Step(each, "pindah", "2025-12-04 09:12", "", "UMUM", "Bagian Umum", "", f"a{number}")
+        )
+        steps.append(
+            Step(
+                each,
+                "pindah",
+                "2025-12-04 13:40",
+                "",
+                "ASPEM",
+                "Asisten Pemerintahan",
+                "",
+                f"b{number}",
+            )
+        )
+    desks = {"UMUM": Desk("UMUM", "Bagian Umum"), "ASPEM": Desk("ASPEM", "Asisten Pemerintahan")}
+    state = StateStore(settings.state.path)
+    state.apply(
+        Changes(baseline=True, letters=letters, steps=steps, desks=desks), now=1.0, stamp="-"
+    )
+    state.close()
+    return build(settings)
 
 
 def child(port: int, code: str, store_kind: str, folder: str, limited: bool) -> None:

@@ -551,3 +551,94 @@ def test_without_a_secret_key_the_app_keeps_one_in_the_data_folder(tmp_path, sto
     app = create_app(settings, store, MemorySink())
     assert app.secret_key == (tmp_path / "d" / "web-secret.key").read_text().strip().encode()
     assert repr(app.secret_key) not in repr(settings)
+
+
+# --- over the notifier's state (jobs.state) and through `main.py serve` ---
+
+
+def seed_state(path, code: str):
+    from jobs.diff import Changes, LetterState, Step
+    from jobs.state import StateStore
+    from sitras_sheets.models import Desk
+
+    state = StateStore(path)
+    letter = LetterState(
+        code=code,
+        subject=SUBJECT,
+        sender=SENDER,
+        whatsapp="0812-3456-7890",
+        received_at="2025-12-04 08:05",
+        status="Diproses",
+        disposition=DISPOSITION,
+        updated_at="2025-12-04 09:16",
+    )
+    steps = [
+        Step(code, "pindah", "2025-12-04 09:15", "", "UMUM", "Bagian Umum", "", "s1"),
+        Step(code, "pindah", "2025-12-04 11:40", "", "ASPEM", "Asisten Pemerintahan", "", "s2"),
+    ]
+    desks = {
+        "UMUM": Desk("UMUM", "Bagian Umum", "Hj. Ratna Dewi Kusuma"),
+        "ASPEM": Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani"),
+    }
+    changes = Changes(baseline=True, letters={code: letter}, steps=steps, desks=desks)
+    state.apply(changes, now=1.0, stamp="2025-12-04 09:16")
+    return state
+
+
+def test_the_page_reads_the_notifiers_state_and_names_no_one(tmp_path, clock):
+    from web.sqlite_store import build
+
+    code = tracking_code.generate()
+    seed_state(tmp_path / "state.sqlite3", code).close()
+    settings = build_settings({"state": {"path": str(tmp_path / "state.sqlite3")}}, {}, "t")
+    store, sink = build(settings)
+    client = create_app(settings, store, sink, clock=clock, secret_key=b"s" * 32).test_client()
+    response = client.get(f"/lacak/{code}")
+    assert response.status_code == 200
+    page = visible_text(response)
+    assert "Di Bagian Umum" in page and "Penanggung jawab: petugas Bagian Umum" in page
+    assert "Posisi saat ini Asisten Pemerintahan" in page
+    for private in ("Ratna", "Ahmad", SENDER, SUBJECT, "7890", "0812"):
+        assert private not in html(response)
+    assert client.get(f"/lacak/{tracking_code.generate()}").status_code == 404
+    assert submit_digits(client, code, "7890").status_code == 303
+    assert SUBJECT in html(client.get(f"/lacak/{code}"))
+
+
+def test_serve_runs_the_page_under_waitress(tmp_path):
+    import subprocess
+    import urllib.request
+
+    code = tracking_code.generate()
+    seed_state(tmp_path / "state.sqlite3", code).close()
+    config = tmp_path / "sitras.toml"
+    config.write_text(
+        f"[register]\npath = {str(tmp_path / 'register.sqlite3')!r}\n"
+        f"[state]\npath = {str(tmp_path / 'state.sqlite3')!r}\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    server = subprocess.Popen(
+        [sys.executable, "main.py", "--config", str(config), "serve", "--port", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SITRAS_WEB_SECRET_KEY": ""},
+    )
+    try:
+        line = server.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/lacak", line)
+        assert address, line + server.stderr.read(2000) if server.poll() is not None else line
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{address.group(1)}/lacak/{code}", timeout=10
+        ) as response:
+            body = response.read().decode()
+            assert response.status == 200
+            assert response.headers["Server"] == "sitras"
+        assert "Bagian Umum" in body and SENDER not in body
+        assert (tmp_path / "web-secret.key").is_file()  # made in the data folder
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    key = (tmp_path / "web-secret.key").read_text().strip()
+    assert key not in server.stdout.read() + server.stderr.read()  # never logged

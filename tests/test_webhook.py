@@ -460,3 +460,83 @@ def test_codes_in_stops_at_three():
     codes = [tracking_code.generate() for _ in range(5)]
     assert codes_in(" ".join(codes)) == codes[:3]
     assert codes_in("") == []
+
+
+# --- against the notifier's state (jobs.state), through web.sqlite_store ---
+
+
+@pytest.fixture
+def state(tmp_path, code):
+    from jobs.diff import Changes, LetterState, Step
+    from jobs.state import StateStore
+    from sitras_sheets.models import Desk
+
+    state = StateStore(tmp_path / "state.sqlite3")
+    letter = LetterState(
+        code=code,
+        subject=SUBJECT,
+        sender=SENDER,
+        whatsapp="0812-3456-7890",
+        received_at="2025-12-04 08:05",
+        status="Didisposisi",
+        disposition=DISPOSITION,
+    )
+    step = Step(code, "pindah", "2025-12-04 09:15", "", "ASPEM", "Asisten Pemerintahan", "", "s1")
+    desks = {"ASPEM": Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani")}
+    changes = Changes(baseline=True, letters={code: letter}, steps=[step], desks=desks)
+    state.apply(changes, now=1.0, stamp="2025-12-04 09:16")
+    yield state
+    state.close()
+
+
+@pytest.fixture
+def state_client(state):
+    from web.sqlite_store import StateSink, StateTracking
+
+    sink = StateSink(state, "Asia/Jakarta", Clock())
+    app = create_app(settings_with(), StateTracking(state), sink, secret_key=b"k" * 32)
+    return app.test_client()
+
+
+def test_a_reply_goes_into_the_outbox_once_and_opens_the_window(state, state_client, code):
+    payload = envelope(messages=[text_message(f"LACAK {code}")])
+    assert post(state_client, payload).status_code == 200
+    assert post(state_client, payload).status_code == 200  # Meta redelivers
+    [entry] = state.due(now=2e9)
+    assert (entry.kind, entry.code, entry.recipient) == (BALASAN, code, OWNER)
+    assert entry.masked == "62812****7890"
+    assert entry.values["subject"] == SUBJECT  # the number on file
+    assert "Ahmad" not in str(entry.values) and SENDER not in str(entry.values)
+    assert state.window_open(OWNER, now=Clock.now + 60)
+
+
+def test_a_stranger_gets_a_reply_without_the_subject_in_the_outbox(state, state_client, code):
+    post(state_client, envelope(messages=[text_message(code, wa_from=STRANGER)]))
+    [entry] = state.due(now=2e9)
+    assert entry.recipient == STRANGER and "subject" not in entry.values
+    assert state.window_open(STRANGER, now=Clock.now + 60)
+
+
+def test_delivery_statuses_in_the_outbox_only_move_forward(state, state_client, code, tmp_path):
+    import sqlite3
+
+    from jobs.events import Event
+
+    state.enqueue(
+        [Event("e1", "status", code, OWNER, "62812****7890", {"code": code, "status": "Selesai"})],
+        now=1.0,
+        stamp="2025-12-04 10:00",
+    )
+    [entry] = state.due(now=2.0)
+    state.mark_sending(entry, now=2.0)
+    state.record_sent(entry, "wamid.OUT", now=3.0, stamp="2025-12-04 10:00")
+    for state_name in ("read", "delivered", "sent", "failed"):
+        post(state_client, envelope(statuses=[status("wamid.OUT", state_name)]))
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        [(delivery, at)] = db.execute(
+            "SELECT delivery, delivery_at FROM outbox_messages WHERE message_id = 'wamid.OUT'"
+        ).fetchall()
+    assert delivery == "read"
+    assert at == "2025-12-06 12:48"  # 1765000100 in Asia/Jakarta
+    unknown = post(state_client, envelope(statuses=[status("wamid.NONE", "read")]))
+    assert unknown.status_code == 200
