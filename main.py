@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="halaman lacak dan webhook WhatsApp")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        help="alamat reverse proxy yang boleh menyetel X-Forwarded-For",
+    )
     return parser
 
 

@@ -13,6 +13,10 @@ need_debs=()
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_debs+=(python3-venv)
 ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || need_debs+=(libzbar0)
+if [ "${1:-}" = "test" ]; then
+  # Debian's headless Chromium for the browser test (Playwright's own download is not used).
+  command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)
+fi
 if [ ${#need_debs[@]} -gt 0 ]; then
   echo "sitras: installing ${need_debs[*]} with apt-get" >&2
   as_root apt-get update -qq
