@@ -36,6 +36,7 @@ from scanner.decoders import (  # noqa: E402
     OpenCVDecoder,
     PyzbarDecoder,
     ZxingDecoder,
+    to_gray,
 )
 from scanner.frames import LEVELS, NEGATIVE_KINDS, POSITIVE_KINDS, frame_bank, make_frame  # noqa: E402
 from scanner.pipeline import Pipeline, codes_from  # noqa: E402
@@ -59,7 +60,22 @@ def readers(ablation: bool) -> dict[str, Reader]:
         chosen["1+qr2x"] = Pipeline(deskew=False, use_pyzbar=False).read
         chosen["1+zbar"] = Pipeline(deskew=False, upscale_qr=False).read
         chosen["pipeline-no-zbar"] = Pipeline(use_pyzbar=False).read
+        chosen["1+clahe"] = _with_clahe(ZxingDecoder())
     return chosen
+
+
+def _with_clahe(zxing: ZxingDecoder) -> Reader:
+    """Step 1, then zxing-cpp on a CLAHE-equalised frame (a low-light remedy the
+    pipeline does not use; here to show why)."""
+    clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
+
+    def read(image: np.ndarray) -> list[Decoded]:
+        found = zxing.decode(image)
+        if codes_from(found):
+            return found
+        return found + zxing.decode(clahe.apply(to_gray(image)))
+
+    return read
 
 
 class Tally:

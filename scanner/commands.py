@@ -83,8 +83,9 @@ def read_image(path: Path):
 
 
 def receipt(settings: Settings, args: argparse.Namespace) -> int:
-    """Write the receipt and stickers of a registered letter (A4). An unknown
-    code raises LetterNotFound, which ``main`` prints (exit 1)."""
+    """Write the receipt and stickers of a registered letter (A4 unless
+    ``args.layout`` says ``58mm`` or ``80mm``). An unknown code raises
+    LetterNotFound, which ``main`` prints (exit 1)."""
     from app.bootstrap import build_register
     from scanner.stickers import write_receipt
 
@@ -93,7 +94,8 @@ def receipt(settings: Settings, args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path.cwd() / f"tanda-terima-{grouped}.pdf"
     # office.whatsapp_number is not a config key yet; read it once it exists.
     whatsapp_number = getattr(settings.office, "whatsapp_number", "")
-    write_receipt(letter, settings.office, output, "a4", whatsapp_number)
+    layout = getattr(args, "layout", None) or "a4"  # main.py has no --layout yet
+    write_receipt(letter, settings.office, output, layout, whatsapp_number)
     print(text("station.receipt_written", code=grouped, path=output))
     return EXIT_OK
 

@@ -112,6 +112,16 @@ def test_zxing_and_zbar_read_a_clean_code128(decoder) -> None:
 # -- the pipeline on frames -----------------------------------------------------------
 
 
+def test_frames_follow_from_their_seed() -> None:
+    first, again = make_frame("both", "hard", 5), make_frame("both", "hard", 5)
+    assert np.array_equal(first.image, again.image)
+    assert first.expected == again.expected and first.params == again.params
+    other = make_frame("both", "hard", 6)
+    assert other.expected != first.expected
+    assert first.image.shape == (720, 1280, 3)
+    assert 280 <= first.params["label_px"] <= 400  # the hard level's label width
+
+
 @pytest.mark.parametrize(
     "image",
     [

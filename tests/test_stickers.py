@@ -222,6 +222,12 @@ def test_receipt_writes_where_asked_and_refuses_an_unknown_code(settings, tmp_pa
     args = argparse.Namespace(code=letter.code, output=str(target))
     assert commands.receipt(settings, args) == 0
     assert target.is_file()
+    roll = tmp_path / "roll.pdf"
+    args = argparse.Namespace(code=letter.code, output=str(roll), layout="58mm")
+    assert commands.receipt(settings, args) == 0
+    pdf = pdfium.PdfDocument(str(roll))
+    assert round(pdf[0].get_width() / 72 * 25.4) == 58
+    pdf.close()
     other = tracking_code.generate()
     with pytest.raises(LetterNotFound):
         commands.receipt(settings, argparse.Namespace(code=other, output=None))
