@@ -202,7 +202,9 @@ class SheetsHTTPClient(HTTPClient):
             raise call.translate(e, self.account) from e
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
-    def _send(self, method: str, url: str, *, headers: dict[str, str], **kwargs: Any):
+    def _send(
+        self, method: str, url: str, *, headers: dict[str, str], **kwargs: Any
+    ) -> requests.Response:
         if not self._authorizes:
             return super().request(method, url, headers=headers, **kwargs)
         token_request = functools.partial(self._token_request, timeout=self.timeout)

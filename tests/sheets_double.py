@@ -710,11 +710,17 @@ class SheetsDouble(BaseAdapter):
         with self._lock:
             return list(self._log)
 
-    def count(self, endpoint: str) -> int:
-        return sum(1 for entry in self.requests if entry.endpoint == endpoint)
+    def mark(self) -> int:
+        """A position in the log: ``counts(since=mark)`` counts what came after it."""
+        with self._lock:
+            return len(self._log)
 
-    def counts(self) -> Counter[str]:
-        return Counter(entry.endpoint for entry in self.requests)
+    def count(self, endpoint: str, *, since: int = 0) -> int:
+        return self.counts(since=since)[endpoint]
+
+    def counts(self, *, since: int = 0) -> Counter[str]:
+        """Requests per endpoint (failed and faulted ones included)."""
+        return Counter(entry.endpoint for entry in self.requests[since:])
 
     def clear_log(self) -> None:
         with self._lock:
