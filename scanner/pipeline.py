@@ -84,9 +84,7 @@ class Pipeline:
             try:
                 self.last = PyzbarDecoder()
             except DecoderUnavailable as error:
-                log.warning(
-                    text("station.decoder_unavailable", "en", decoder="pyzbar", reason=error)
-                )
+                log.warning(text("station.decoder_unavailable", decoder="pyzbar", reason=error))
         self.deskew = deskew
         self.upscale_qr = upscale_qr
 
@@ -157,6 +155,8 @@ def find_bar_regions(gray: np.ndarray) -> list[Region]:
     has one dominant eigenvector across bars (coherence near 1) and none in
     text or texture. Solid, roughly rectangular blobs of coherent, strong
     gradient are kept."""
+    if min(gray.shape[:2]) < 32:  # no readable bar code is that small
+        return []
     small = cv2.resize(gray, None, fx=_DETECT_SCALE, fy=_DETECT_SCALE, interpolation=cv2.INTER_AREA)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)

@@ -128,9 +128,11 @@ def test_frames_follow_from_their_seed() -> None:
         np.zeros((720, 1280, 3), np.uint8),
         np.random.default_rng(1).integers(0, 256, (720, 1280), dtype=np.uint8),
         np.zeros((0, 0), np.uint8),
+        np.full((1, 1), 128, np.uint8),
+        np.full((12, 700, 4), 200, np.uint8),
         None,
     ],
-    ids=["black", "noise", "empty", "none"],
+    ids=["black", "noise", "empty", "one-pixel", "thin-bgra", "none"],
 )
 def test_a_frame_without_a_code_gives_nothing(image) -> None:
     assert decode_frame(image) == []
