@@ -42,7 +42,9 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     """A contiguous 8-bit single-channel copy (or view) of ``image``."""
     import cv2
 
-    if image.ndim == 3 and image.shape[2] == 4:
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    elif image.ndim == 3 and image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
     elif image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)

@@ -98,7 +98,7 @@ def make_frame(
     expected: tuple[str, ...] = ()
     if kind in POSITIVE_KINDS:
         symbols = ("qr", "code128") if kind == "both" else (kind,)
-        items = [sticker_image(first, symbols)]
+        item = sticker_image(first, symbols)
         expected = (first,)
     elif kind == "two":
         second = _random_code(rng)
@@ -106,18 +106,18 @@ def make_frame(
             second = _random_code(rng)
         left, right = sticker_image(first), sticker_image(second)
         gap = np.full((left.shape[0], left.shape[1] // 8), 255, np.uint8)
-        items = [np.hstack([left, gap, right])]
+        item = np.hstack([left, gap, right])
         expected = (first, second)
         if angle is None:  # two stickers side by side only fit the frame near level
             angle = float(rng.uniform(-25, 25)) % 360
     else:
-        items = [_negative_image(kind, rng)]
+        item = _negative_image(kind, rng)
         if angle is None:  # near an axis, where every decoder can read the foreign symbol
             angle = float(rng.choice([0, 90, 180, 270]) + rng.uniform(-4, 4)) % 360
     background = desk_background(rng)
     params = LEVEL_PARAMS[level]
     stickers = 2 if kind == "two" else 1
-    drawn = _place(background, items[0], rng, params, angle, stickers)
+    drawn = _place(background, item, rng, params, angle, stickers)
     image = _camera(background, rng, params, drawn)
     return Frame(image, kind, level, expected, seed, drawn)
 

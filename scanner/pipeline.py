@@ -123,7 +123,8 @@ class Pipeline:
         return found
 
     def codes(self, image: np.ndarray, base_url: str | None = None) -> list[str]:
-        return codes_from(self.read(image), base_url)
+        found = self.read(image, accept=lambda item: interpret(item.text, base_url) is not None)
+        return codes_from(found, base_url)
 
 
 def codes_from(found: list[Decoded], base_url: str | None = None) -> list[str]:
