@@ -29,6 +29,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from jobs.events import DISPOSED, MOVED, RECEIVED, STATUS, Event, event_id
 from messages import text
@@ -105,18 +108,13 @@ class PendingCode:
     baseline: bool  # given during the baseline: no receipt
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of a letter's history (the tracking page's timeline)."""
+class Step(NamedTuple):
+    """A line of a letter's history besides the desks (those are its scans)."""
 
     code: str
-    kind: str  # diterima | pindah | disposisi | status
+    kind: str  # diterima | disposisi | status
     time: str
-    value: str = ""  # status or disposition
-    desk: str = ""
-    desk_name: str = ""
-    responsible: str = ""
-    ref: str = ""  # scan id for pindah
+    value: str = ""  # the status or the disposition
 
 
 @dataclass
@@ -131,7 +129,7 @@ class Snapshot:
         """Take the changes in (after they were stored)."""
         self.letters.update(changes.letters)
         self.positions.update(changes.positions)
-        self.scan_ids.update(changes.scan_ids)
+        self.scan_ids.update(scan.scan_id for scan in changes.scans)
         if changes.desks is not None:
             self.desks = dict(changes.desks)
         for key in changes.pending_done:
@@ -145,8 +143,8 @@ class Changes:
     events: list[Event] = field(default_factory=list)
     letters: dict[str, LetterState] = field(default_factory=dict)  # new or changed
     positions: dict[str, Position] = field(default_factory=dict)  # new or changed
-    steps: list[Step] = field(default_factory=list)
-    scan_ids: list[str] = field(default_factory=list)  # scans read for the first time
+    steps: list[Step] = field(default_factory=list)  # received, dispositions, statuses
+    scans: list[Scan] = field(default_factory=list)  # scans read for the first time
     desks: dict[str, Desk] | None = None  # the desk directory, when it changed
     assigned: dict[str, str] = field(default_factory=dict)  # row key → new bare code
     pending_new: dict[str, PendingCode] = field(default_factory=dict)
@@ -161,6 +159,7 @@ class Changes:
             or self.letters
             or self.positions
             or self.steps
+            or self.scans
             or self.desks is not None
             or self.pending_new
             or self.pending_done
@@ -192,7 +191,7 @@ class _Differ:
         self.stamp = sheet_time(now)
         self.new_code = new_code
         self.changes = Changes(baseline=self.baseline)
-        self.desks = {code.upper(): desk for code, desk in current.desks.items()}
+        self.desks = {desk_code(code): desk for code, desk in current.desks.items()}
         self._recipients: dict[str, tuple[str, str]] = {}
 
     def run(self) -> Changes:
@@ -239,42 +238,43 @@ class _Differ:
         fresh = [scan for scan in scans if scan.scan_id not in known]
         if not fresh:
             return {}
-        fresh.sort(key=lambda scan: (scan.time, scan.scan_id))
-        positions: dict[str, Position] = {}
+        fresh.sort(key=attrgetter("time", "scan_id"))
+        self.changes.scans = fresh
         previous = self.prev.positions
-        steps = self.changes.steps
+        desk_codes: dict[str, str] = {}
+        # code → [desk, since, scan id that brought it there, last time, last scan id]
+        running: dict[str, list[str]] = {}
         for scan in fresh:
             code = scan.code.replace("-", "")  # the register shows valid codes only
-            desk_code = scan.desk.strip().upper()
-            desk = self.desks.get(desk_code)
-            steps.append(
-                Step(
-                    code,
-                    MOVED,
-                    scan.time,
-                    desk=desk_code,
-                    desk_name=desk.name if desk else "",
-                    responsible=desk.responsible if desk else "",
-                    ref=scan.scan_id,
-                )
-            )
-            self.changes.scan_ids.append(scan.scan_id)
-            position = positions.get(code) or previous.get(code)
-            if position is not None and (scan.time, scan.scan_id) <= (
-                position.last_time,
-                position.last_scan_id,
-            ):
+            desk = desk_codes.get(scan.desk)
+            if desk is None:
+                desk = desk_codes[scan.desk] = desk_code(scan.desk)
+            when, scan_id = scan.time, scan.scan_id
+            now = running.get(code)
+            if now is None:
+                before = previous.get(code)
+                if before is None:
+                    running[code] = [desk, when, scan_id, when, scan_id]
+                    continue
+                now = running[code] = [
+                    before.desk,
+                    before.since,
+                    before.scan_id,
+                    before.last_time,
+                    before.last_scan_id,
+                ]
+            if (when, scan_id) <= (now[3], now[4]):
                 continue  # an older scan that arrived late does not move the letter
-            if position is None or position.desk != desk_code:
-                positions[code] = Position(
-                    code, desk_code, scan.time, scan.scan_id, scan.time, scan.scan_id
-                )
-            else:
-                positions[code] = replace(position, last_time=scan.time, last_scan_id=scan.scan_id)
-        self.changes.positions.update(positions)
+            if now[0] != desk:
+                now[0], now[1], now[2] = desk, when, scan_id
+            now[3], now[4] = when, scan_id
         moved = {}
-        for code, position in positions.items():
+        for code, values in running.items():
+            position = Position(code, *values)
             before = previous.get(code)
+            if position == before:
+                continue
+            self.changes.positions[code] = position
             if before is None or before.desk != position.desk:
                 moved[code] = position
         return moved
@@ -315,24 +315,32 @@ class _Differ:
 
     # -- letters -------------------------------------------------------------------
     def _new_letter(self, letter: Letter, code: str, moved: Position | None, quiet: bool) -> None:
-        status = Status.parse(letter.status) if letter.status else None
-        state = _cells(LetterState(code), letter)
-        state = replace(
-            state,
-            status=status.value if status else "",
+        status = _status(letter.status)
+        state = LetterState(
+            code=code,
+            number=letter.number,
+            subject=letter.subject,
+            sender=letter.sender,
+            sender_org=letter.sender_org,
+            whatsapp=letter.whatsapp,
+            received_at=letter.received_at,
+            addressed_to=letter.addressed_to,
+            status_cell=letter.status,
+            disposition_cell=letter.disposition,
+            status=status or "",
             disposition=letter.disposition,
-            marker=_status_marker(letter.status, status),
+            receipt=RECEIPT_SENT if quiet else RECEIPT_NONE,
             updated_at=letter.updated_at if quiet else self.stamp,
             notification=letter.notification if quiet else "",
-            receipt=RECEIPT_SENT if quiet else RECEIPT_NONE,
+            marker=_status_marker(letter.status, status),
         )
         received = letter.received_at or self.stamp
         steps = self.changes.steps
         steps.append(Step(code, RECEIVED, received))
         if letter.disposition:
-            steps.append(Step(code, DISPOSED, received, value=letter.disposition))
-        if status is not None:
-            steps.append(Step(code, STATUS, received, value=status.value))
+            steps.append(Step(code, DISPOSED, received, letter.disposition))
+        if status:
+            steps.append(Step(code, STATUS, received, status))
         if quiet:
             self.changes.letters[code] = state
             return
@@ -344,7 +352,7 @@ class _Differ:
     def _changed(self, state: LetterState, letter: Letter, moved: Position | None) -> None:
         code = state.code
         before = state
-        status = Status.parse(letter.status) if letter.status else None
+        status = _status(letter.status)
         state = _cells(state, letter)
         state = replace(state, present=True, marker=_status_marker(letter.status, status))
         if (
@@ -357,12 +365,12 @@ class _Differ:
             state = self._move_event(state, moved, letter.whatsapp)
         if letter.disposition and letter.disposition != before.disposition:
             state = self._event(state, DISPOSED, letter.whatsapp, disposition=letter.disposition)
-            self.changes.steps.append(Step(code, DISPOSED, self.stamp, value=letter.disposition))
+            self.changes.steps.append(Step(code, DISPOSED, self.stamp, letter.disposition))
             state = replace(state, disposition=letter.disposition)
-        if status is not None and status.value != before.status:
-            state = self._event(state, STATUS, letter.whatsapp, status=status.value)
-            self.changes.steps.append(Step(code, STATUS, self.stamp, value=status.value))
-            state = replace(state, status=status.value)
+        if status and status != before.status:
+            state = self._event(state, STATUS, letter.whatsapp, status=status)
+            self.changes.steps.append(Step(code, STATUS, self.stamp, status))
+            state = replace(state, status=status)
         self.changes.letters[code] = state
 
     def _moved(self, state: LetterState, moved: Position, whatsapp: str) -> None:
@@ -432,6 +440,20 @@ class _Differ:
         return known
 
 
+@lru_cache(maxsize=256)
+def _status(cell: str) -> str | None:
+    """The canonical status a cell holds; "" when blank, None when not in the list."""
+    if not cell:
+        return ""
+    status = Status.parse(cell)
+    return status.value if status is not None else None
+
+
+def desk_code(text: str) -> str:
+    """A desk code as the notifier keys it (the Meja tab's code, any case)."""
+    return text.strip().upper()
+
+
 def _cells(state: LetterState, letter: Letter) -> LetterState:
     return replace(
         state,
@@ -447,8 +469,8 @@ def _cells(state: LetterState, letter: Letter) -> LetterState:
     )
 
 
-def _status_marker(cell: str, status: Status | None) -> str:
-    if not cell or status is not None:
+def _status_marker(cell: str, status: str | None) -> str:
+    if status is not None:
         return ""
     return text("notifier.unknown_status", status=cell, choices=", ".join(STATUS_VALUES))
 

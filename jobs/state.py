@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 
-from jobs.diff import Changes, LetterState, PendingCode, Position, Snapshot
+from jobs.diff import Changes, LetterState, PendingCode, Position, Snapshot, desk_code
 from jobs.events import MERGEABLE, MOVED, SENDER_EVENTS, Event
 from messages import text
 from sitras_sheets import tracking_code
@@ -70,8 +70,8 @@ _SCHEMA = (
         row_key TEXT PRIMARY KEY, code TEXT NOT NULL, baseline INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS notifier_history (
         id INTEGER PRIMARY KEY, code TEXT NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL,
-        value TEXT NOT NULL, desk TEXT NOT NULL, desk_name TEXT NOT NULL,
-        responsible TEXT NOT NULL, ref TEXT NOT NULL)""",
+        value TEXT NOT NULL DEFAULT '', desk TEXT NOT NULL DEFAULT '',
+        ref TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS notifier_history_code ON notifier_history (code, time, id)",
     "CREATE UNIQUE INDEX IF NOT EXISTS notifier_history_scan ON notifier_history (ref)"
     f" WHERE kind = '{MOVED}'",
@@ -322,10 +322,22 @@ class StateStore:
                 [(p.row_key, p.code, int(p.baseline)) for p in changes.pending_new.values()],
             )
             db.executemany(
-                "INSERT OR IGNORE INTO notifier_history"
-                " (code, kind, time, value, desk, desk_name, responsible, ref)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [astuple(step) for step in changes.steps],
+                "INSERT INTO notifier_history (code, kind, time, value) VALUES (?, ?, ?, ?)",
+                changes.steps,
+            )
+            db.executemany(  # each scan once (a unique index on the scan id)
+                "INSERT OR IGNORE INTO notifier_history (code, kind, time, desk, ref)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        scan.code.replace("-", ""),
+                        MOVED,
+                        scan.time,
+                        desk_code(scan.desk),
+                        scan.scan_id,
+                    )
+                    for scan in changes.scans
+                ),
             )
             added = self._enqueue(db, changes.events, now=now, stamp=stamp)
             if changes.baseline:
@@ -650,25 +662,20 @@ class StateStore:
         if not rows:
             return None
         state = LetterState(*rows[0])
-        history = [
-            HistoryItem(kind, time, value, desk, desk_name)
-            for kind, time, value, desk, desk_name in self._query(
-                "SELECT kind, time, value, desk, desk_name FROM notifier_history"
-                " WHERE code = ? ORDER BY time, id",
-                (bare,),
-            )
-        ]
-        roles = {
-            row[0]: row[1] for row in self._query("SELECT code, responsible FROM notifier_desks")
+        desks = {
+            row[0]: (row[1], row[2])
+            for row in self._query("SELECT code, name, responsible FROM notifier_desks")
         }
+        history: list[HistoryItem] = []
         steps: list[DeskStep] = []
-        for item in history:
-            if item.kind == MOVED and (not steps or steps[-1].desk_code != item.desk_code):
-                steps.append(
-                    DeskStep(
-                        item.time, item.desk_code, item.desk_name, roles.get(item.desk_code, "")
-                    )
-                )
+        for kind, time, value, desk in self._query(
+            "SELECT kind, time, value, desk FROM notifier_history WHERE code = ? ORDER BY time, id",
+            (bare,),
+        ):
+            name, role = desks.get(desk, ("", ""))
+            history.append(HistoryItem(kind, time, value, desk, name))
+            if kind == MOVED and (not steps or steps[-1].desk_code != desk):
+                steps.append(DeskStep(time, desk, name, role))
         status = Status.parse(state.status) if state.status else None
         return LetterView(
             code=bare,

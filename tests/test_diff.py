@@ -39,6 +39,9 @@ class MemoryGrid:
     def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
         return {name: [list(row) for row in self.tabs[name]] for name in tabs}
 
+    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
+        return {name: list(self.tabs[name][0]) for name in tabs}
+
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         for write in writes:
             row = self.tabs[write.tab][write.row - 1]
@@ -361,7 +364,7 @@ def test_a_burst_of_scans_between_reads_notifies_the_last_desk_only():
     scan(grid, "A2", code, "UMUM", "2026-12-02 10:01")
     changes, snapshot = tick(grid, snapshot)
     assert [e.values["desk_code"] for e in changes.events] == ["UMUM"]
-    assert [s.desk for s in changes.steps if s.kind == events.MOVED] == ["ASPEM", "UMUM"]
+    assert [scan.desk for scan in changes.scans] == ["ASPEM", "UMUM"]
 
 
 # -- numbers ---------------------------------------------------------------------------
