@@ -375,6 +375,14 @@ class GoogleGrid:
 
     # -- Grid ---------------------------------------------------------------------
     def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
+        return self._batch_get(tabs, "")
+
+    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
+        rows = self._batch_get(tabs, "!1:1")
+        return {tab: values[0] if values else [] for tab, values in rows.items()}
+
+    def _batch_get(self, tabs: Sequence[str], suffix: str) -> dict[str, list[list[str]]]:
+        """One values.batchGet of ``tab + suffix`` for every tab."""
         tabs = list(tabs)
         if not tabs:
             return {}
@@ -382,7 +390,7 @@ class GoogleGrid:
         try:
             with _answers():
                 body = self.http.values_batch_get(
-                    self.spreadsheet_id, [quote_tab(tab) for tab in tabs], params=params
+                    self.spreadsheet_id, [quote_tab(tab) + suffix for tab in tabs], params=params
                 )
                 ranges = [value_range.get("values", []) for value_range in body["valueRanges"]]
         except _RangeNotFound as error:

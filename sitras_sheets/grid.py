@@ -24,6 +24,9 @@ class Grid(Protocol):
         """Every cell of these tabs as text, header row first, in one request.
         A missing tab raises SheetLayoutError naming it."""
 
+    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
+        """Only the header row of each tab, in one request."""
+
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         """Write all cells in one request, as RAW text (never parsed)."""
 

@@ -60,6 +60,17 @@ class LocalGrid:
                 result[tab] = grid
         return result
 
+    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
+        with self._connect() as connection:
+            headers = {tab: self._columns(connection, tab) for tab in tabs}
+        missing = [tab for tab, columns in headers.items() if not columns]
+        if missing:
+            raise SheetLayoutError(
+                f"tab {', '.join(map(repr, missing))} tidak ada di register lokal {self.path}; "
+                "jalankan 'init'"
+            )
+        return headers
+
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         with self._connect() as connection:
             columns = {}

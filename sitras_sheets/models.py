@@ -23,14 +23,11 @@ class Status(enum.Enum):
     @classmethod
     def parse(cls, text: str) -> Status | None:
         """The status a clerk meant (any case and spacing), None if not in the list."""
-        key = header_key(text)
-        for status in cls:
-            if header_key(status.value) == key:
-                return status
-        return None
+        return _STATUS_BY_KEY.get(header_key(text))
 
 
 STATUS_VALUES: tuple[str, ...] = tuple(status.value for status in Status)
+_STATUS_BY_KEY = {header_key(status.value): status for status in Status}
 
 
 @dataclass(frozen=True)
@@ -58,9 +55,8 @@ class Letter:
     key: str = field(default="", compare=False)
 
     @classmethod
-    def from_record(cls, record: dict[str, str], row: int = 0) -> Letter:
-        known = {f.name for f in fields(cls)} - {"row", "key"}
-        return cls(row=row, **{k: v for k, v in record.items() if k in known})
+    def from_record(cls, record: dict[str, str], row: int = 0, key: str = "") -> Letter:
+        return cls(row=row, key=key, **{k: v for k, v in record.items() if k in _LETTER_FIELDS})
 
     def to_record(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("row", "key")}
@@ -121,3 +117,6 @@ class NotificationRecord:
 
     def to_record(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_LETTER_FIELDS = frozenset(f.name for f in fields(Letter)) - {"row", "key"}

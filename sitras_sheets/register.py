@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
@@ -37,6 +37,7 @@ from sitras_sheets.schema import (
     SYSTEM_FIELDS,
     TABS,
     HeaderMap,
+    Tab,
     data_rows,
     map_headers,
 )
@@ -86,10 +87,16 @@ def letter_key(letter: Letter) -> str:
 
 
 def _fingerprint(letter: Letter) -> str:
-    typed = "\x1f".join(
-        value for name, value in letter.to_record().items() if name not in SYSTEM_FIELDS
-    )
+    return _fingerprint_record(letter.to_record())
+
+
+def _fingerprint_record(record: Mapping[str, str]) -> str:
+    """What people typed in a row, hashed: the identity of a row without a code."""
+    typed = "\x1f".join(f"{name}={record.get(name, '')}" for name in _TYPED_FIELDS)
     return hashlib.sha256(typed.encode()).hexdigest()[:16]
+
+
+_TYPED_FIELDS = tuple(c.field for c in SURAT.columns if c.field not in SYSTEM_FIELDS)
 
 
 def _occurrence_key(key: str, taken: Mapping[str, int]) -> str:
@@ -123,7 +130,7 @@ class Register:
         self.index_max_age = index_max_age
         self._monotonic = monotonic
         self._surat_index: _SuratIndex | None = None
-        self._headers: dict[str, HeaderMap] = {}
+        self._headers: dict[str, tuple[HeaderMap, float]] = {}
 
     # -- set-up --------------------------------------------------------------
     def init(self) -> list[str]:
@@ -167,33 +174,43 @@ class Register:
             ]
         return RegisterSnapshot(letters, scans, desks, sent, problems)
 
-    def _map(self, tab, values: list[list[str]]) -> HeaderMap:
+    def _map(self, tab: Tab, values: list[list[str]]) -> HeaderMap:
         headers = map_headers(tab, values[0] if values else [])
-        self._headers[tab.name] = headers
+        self._headers[tab.name] = (headers, self._monotonic())
         return headers
+
+    def _headers_for(self, tab: Tab) -> HeaderMap:
+        """The tab's header map, read again (header row only) when older than
+        ``index_max_age``: a clerk may have dragged a column since."""
+        cached = self._headers.get(tab.name)
+        if cached and self._monotonic() - cached[1] <= self.index_max_age:
+            return cached[0]
+        return self._map(tab, [self.grid.read_headers([tab.name])[tab.name]])
 
     def _letters(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Letter]:
         letters: list[Letter] = []
         rows: dict[str, int] = {}
         for row, cells in data_rows(values):
-            letter = Letter.from_record(headers.record(cells), row=row)
-            if letter.code:
-                try:
-                    letter = letter.with_values(code=tracking_code.display(letter.code))
-                except InvalidTrackingCode as error:
-                    problems.append(RowProblem(SURAT.name, row, str(error), letter_key(letter)))
-            key = letter_key(letter)
+            record = headers.record(cells)
+            typed_code = record.get("code", "")
+            try:
+                key = tracking_code.normalise(typed_code)
+                record["code"] = f"{key[0:4]}-{key[4:8]}-{key[8:12]}"
+            except InvalidTrackingCode as error:
+                key = f"row:{_fingerprint_record(record)}"
+                if typed_code:
+                    problems.append(RowProblem(SURAT.name, row, str(error), key))
             if key in rows and not key.startswith("row:"):
                 # A second row with the same code is not a letter: it is marked
                 # under a key of its own so the sync can point at it.
-                duplicate = _occurrence_key(f"dup:{_fingerprint(letter)}", rows)
+                duplicate = _occurrence_key(f"dup:{_fingerprint_record(record)}", rows)
                 rows[duplicate] = row
                 message = f"kode lacak ganda: sama dengan baris {rows[key]}"
                 problems.append(RowProblem(SURAT.name, row, message, duplicate))
                 continue
             key = _occurrence_key(key, rows)  # identical code-less rows stay apart
             rows[key] = row
-            letter = replace(letter, key=key)
+            letter = Letter.from_record(record, row=row, key=key)
             if letter.status and Status.parse(letter.status) is None:
                 problems.append(
                     RowProblem(
@@ -238,9 +255,7 @@ class Register:
             received_at=letter.received_at or sheet_time(self.clock()),
             status=letter.status or Status.RECEIVED.value,
         )
-        headers = self._headers.get(SURAT.name) or self._map(
-            SURAT, self.grid.read([SURAT.name])[SURAT.name]
-        )
+        headers = self._headers_for(SURAT)
         self._append_unique(
             SURAT.name, headers, "code", [letter.to_record()], tracking_code.normalise
         )
@@ -292,16 +307,12 @@ class Register:
         """Append scans, each at most once by its ``ID Pindai``. With ``verify``
         (a retry after an unknown outcome) the IDs already there are skipped.
         Returns how many rows were appended."""
-        headers = self._headers.get(PINDAI.name) or self._map(
-            PINDAI, self.grid.read([PINDAI.name])[PINDAI.name]
-        )
+        headers = self._headers_for(PINDAI)
         records = [scan.to_record() for scan in scans]
         return self._append_unique(PINDAI.name, headers, "scan_id", records, str, verify=verify)
 
     def append_notifications(self, records: Iterable[NotificationRecord]) -> None:
-        headers = self._headers.get(NOTIFIKASI.name) or self._map(
-            NOTIFIKASI, self.grid.read([NOTIFIKASI.name])[NOTIFIKASI.name]
-        )
+        headers = self._headers_for(NOTIFIKASI)
         rows = [headers.new_row(record.to_record()) for record in records]
         if rows:
             self.grid.append_rows(NOTIFIKASI.name, rows)

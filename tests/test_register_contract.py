@@ -379,11 +379,6 @@ def test_columns_dragged_by_a_clerk_still_map(google_backend, monotonic):
     assert tab.header()[0] == "Status"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="register.py bug: add_letter/append_scans/append_notifications reuse the header "
-    "map of an earlier read forever (Register._headers never expires); see the backend report",
-)
 def test_a_letter_added_after_columns_were_dragged_lands_under_its_headers(
     google_backend, monotonic
 ):

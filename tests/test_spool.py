@@ -61,6 +61,9 @@ class CountingGrid:
     def read(self, tabs):
         return self.grid.read(tabs)
 
+    def read_headers(self, tabs):
+        return self.grid.read_headers(tabs)
+
     def append_rows(self, tab, rows):
         self.appends += 1
         self.grid.append_rows(tab, rows)
@@ -74,6 +77,9 @@ class CountingGrid:
 
 class UnreachableGrid:
     def read(self, tabs):
+        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
+
+    def read_headers(self, tabs):
         raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
     def append_rows(self, tab, rows):

@@ -51,6 +51,9 @@ class UnreachableGrid:
     def read(self, tabs):
         raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
+    def read_headers(self, tabs):
+        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
+
     def append_rows(self, tab, rows):
         raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
