@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--number")
     register.add_argument("--to")
     register.add_argument("--receipt", metavar="FILE.pdf")
+    register.add_argument("--layout", choices=("a4", "58mm", "80mm"), default="a4")
 
     update = commands.add_parser("update", help="ubah status/disposisi/catatan")
     update.add_argument("code")
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     receipt = commands.add_parser("receipt", help="cetak ulang tanda terima dan stiker")
     receipt.add_argument("code")
     receipt.add_argument("-o", "--output", metavar="FILE.pdf")
+    receipt.add_argument("--layout", choices=("a4", "58mm", "80mm"), default="a4")
 
     scan = commands.add_parser("scan", help="stasiun pemindai di meja")
     scan.add_argument("--desk", required=True)
@@ -88,7 +90,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         register = build_register(settings)
         if args.command == "register":
-            commands.register_letter(register, args)
+            commands.register_letter(register, args, settings)
             return EXIT_OK
         return getattr(commands, args.command)(register, args)
     handler = _load_handler(args.command)

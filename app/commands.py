@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from config.settings import Settings
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.errors import SitrasError
@@ -21,7 +23,11 @@ def init(register: Register, args: argparse.Namespace) -> int:
     return 0
 
 
-def register_letter(register: Register, args: argparse.Namespace) -> Letter:
+def register_letter(
+    register: Register, args: argparse.Namespace, settings: Settings | None = None
+) -> Letter:
+    """The loket: register the letter, print its code, and with ``--receipt``
+    write the receipt and the sticker into one PDF."""
     normalise_whatsapp(args.phone)  # refuse a number WhatsApp cannot reach, at the counter
     letter = register.add_letter(
         Letter(
@@ -34,6 +40,17 @@ def register_letter(register: Register, args: argparse.Namespace) -> Letter:
         )
     )
     print(text("cli.registered", code=letter.code))
+    if args.receipt and settings is not None:
+        from scanner.stickers import write_receipt  # reportlab only when printing
+
+        path = write_receipt(
+            letter,
+            settings.office,
+            Path(args.receipt),
+            args.layout,
+            settings.office.whatsapp_number,
+        )
+        print(text("cli.receipt_written", path=path))
     return letter
 
 

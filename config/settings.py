@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitras_sheets.errors import ConfigError
+from sitras_sheets.errors import ConfigError, InvalidPhoneNumber
+from sitras_sheets.phone import normalise_whatsapp
 
 DEFAULT_CONFIG_PATH = Path("config/sitras.toml")
 
@@ -31,6 +32,7 @@ class OfficeSettings:
     timezone: str = "Asia/Jakarta"
     public_base_url: str = ""
     working_hours: str = "Mon-Fri 07:30-16:00"
+    whatsapp_number: str = ""  # the office's own WhatsApp (wa.me link on the receipt)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True)
+class ScannerSettings:
+    language: str = "id"  # station prompts: id | en
+    proof_retention_days: int = 90  # camera frames kept as proof of handoff
+
+
+@dataclass(frozen=True)
 class StateSettings:
     path: str = "data/state.sqlite3"
 
@@ -70,6 +78,7 @@ class Settings:
     register: RegisterSettings = field(default_factory=RegisterSettings)
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
     state: StateSettings = field(default_factory=StateSettings)
     source: str = "bawaan (embedded default)"
 
@@ -83,6 +92,7 @@ _SECTIONS = {
     "register": RegisterSettings,
     "whatsapp": WhatsAppSettings,
     "scheduler": SchedulerSettings,
+    "scanner": ScannerSettings,
     "state": StateSettings,
 }
 _SECRET_KEYS = {"token", "app_secret", "verify_token"}
@@ -207,6 +217,16 @@ def _check(settings: Settings) -> list[str]:
         problems.append("whatsapp.phone_number_id harus berupa angka (ID dari Meta)")
     if not re.fullmatch(r"v\d+\.\d+", whatsapp.api_version):
         problems.append(f"whatsapp.api_version {whatsapp.api_version!r} harus seperti 'v21.0'")
+    if settings.scanner.language not in ("id", "en"):
+        problems.append(f"scanner.language {settings.scanner.language!r}; pilih salah satu: id, en")
+    if settings.scanner.proof_retention_days < 1:
+        problems.append("scanner.proof_retention_days harus minimal 1")
+    office_number = settings.office.whatsapp_number
+    if office_number:
+        try:
+            normalise_whatsapp(office_number)
+        except InvalidPhoneNumber as error:
+            problems.append(f"office.whatsapp_number: {error}")
     if whatsapp.language not in ("id", "en"):
         problems.append(f"whatsapp.language {whatsapp.language!r}; pilih salah satu: id, en")
     return problems

@@ -120,11 +120,6 @@ def template_body(template: Template, language: str) -> str:
     return text(template.text_key, language, **placeholders)
 
 
-def tracking_link(public_base_url: str, code: str) -> str:
-    """``{public_base_url}/lacak/{bare code}``, the same link the receipt's QR carries."""
-    return f"{public_base_url.rstrip('/')}/lacak/{tracking_code.normalise(code)}"
-
-
 def desk_counts(counts: Mapping[str, int]) -> str:
     """One line for the digest's ``per_desk``: ``ASPEM 3, UMUM 2`` (most first)."""
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -198,7 +193,7 @@ def _display_code(code: str) -> str:
 
 def _link_or_none(public_base_url: str, code: str) -> str | None:
     try:
-        return tracking_link(public_base_url, code)
+        return tracking_code.tracking_link(public_base_url, code)
     except ValueError:
         return None
 

@@ -14,6 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Register sudah lengkap; tidak ada yang diubah.",
         "en": "The register is complete; nothing changed.",
     },
+    "cli.receipt_written": {
+        "id": "Tanda terima dan stiker ditulis ke {path}",
+        "en": "Receipt and sticker written to {path}",
+    },
     "cli.error": {"id": "Galat: {reason}", "en": "Error: {reason}"},
     "cli.not_available": {
         "id": "Perintah '{command}' belum tersedia di versi ini.",

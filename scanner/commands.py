@@ -1,5 +1,5 @@
-"""Handlers of ``decode PATH… [--json]``, ``receipt CODE [-o FILE.pdf]`` and the
-bridge to ``scan`` (``scanner.station_cli``). Each is ``(settings, args) -> int``."""
+"""Handlers of ``decode PATH… [--json]`` and ``receipt CODE [-o FILE.pdf]``.
+Each is ``(settings, args) -> int``."""
 
 from __future__ import annotations
 
@@ -92,16 +92,6 @@ def receipt(settings: Settings, args: argparse.Namespace) -> int:
     letter = build_register(settings).find(args.code)
     grouped = tracking_code.display(letter.code)
     output = Path(args.output) if args.output else Path.cwd() / f"tanda-terima-{grouped}.pdf"
-    # office.whatsapp_number is not a config key yet; read it once it exists.
-    whatsapp_number = getattr(settings.office, "whatsapp_number", "")
-    layout = getattr(args, "layout", None) or "a4"  # main.py has no --layout yet
-    write_receipt(letter, settings.office, output, layout, whatsapp_number)
+    write_receipt(letter, settings.office, output, args.layout, settings.office.whatsapp_number)
     print(text("station.receipt_written", code=grouped, path=output))
     return EXIT_OK
-
-
-def scan(settings: Settings, args: argparse.Namespace) -> int:
-    """``scan`` lives in ``scanner.station_cli``; main.py looks for it here."""
-    from scanner.station_cli import scan as run_scan
-
-    return run_scan(settings, args)

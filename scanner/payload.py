@@ -49,11 +49,6 @@ def interpret(text: str, base_url: str | None = None) -> str | None:
         return None
 
 
-def tracking_link(base_url: str, code: str) -> str:
-    """The link printed on a receipt: ``{base_url}/lacak/{bare code}``."""
-    return f"{base_url.rstrip('/')}/lacak/{tracking_code.normalise(code)}"
-
-
 def _under(link: str, base_url: str) -> bool:
     got, want = urlsplit(link), urlsplit(base_url.strip())
     if got.netloc.lower() != want.netloc.lower():

@@ -55,7 +55,11 @@ class StationParts:
 
 
 def scan(settings: Settings, args: argparse.Namespace) -> int:
-    return run_station(settings, args)
+    parts = StationParts(
+        lang=settings.scanner.language,
+        proof_retention_days=settings.scanner.proof_retention_days,
+    )
+    return run_station(settings, args, parts)
 
 
 def run_station(

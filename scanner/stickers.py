@@ -29,10 +29,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from config.settings import OfficeSettings
 from messages import text
-from scanner.payload import tracking_link
 from sitras_sheets import tracking_code
 from sitras_sheets.models import Letter
 from sitras_sheets.phone import normalise_whatsapp
+from sitras_sheets.tracking_code import tracking_link
 
 LAYOUTS = ("a4", "58mm", "80mm")
 STICKER_LAYOUTS = (*LAYOUTS, "label")
@@ -152,7 +152,7 @@ def _receipt_column(
     column.text(text("sticker.title", lang), _BOLD, 11 if narrow else 14, align="center")
     column.gap(3 * mm)
     column.text(text("sticker.code_label", lang), _FONT, 8 if narrow else 10, align="center")
-    column.text(tracking_code.display(code), _BOLD, 16 if narrow else 24, align="center")
+    _code_line(column, code, 16 if narrow else 24)
     column.gap(2 * mm)
     size = 8 if narrow else 10
     column.fields(
@@ -182,12 +182,18 @@ def _receipt_column(
     column.text(text("sticker.keep", lang), _FONT, size - 1, align="center")
 
 
+def _code_line(column: _Column, code: str, size: float) -> None:
+    """The code in large type, on one line: smaller type rather than a break."""
+    shown = tracking_code.display(code)
+    column.text(shown, _BOLD, _fit(shown, _BOLD, size, column.width), align="center")
+
+
 def _sticker_column(
     column: _Column, letter: Letter, office: OfficeSettings, code: str, lang: str
 ) -> None:
     narrow = column.width < 60 * mm
     column.text(office.name, _FONT, 7, align="center")
-    column.text(tracking_code.display(code), _BOLD, 15 if narrow else 20, align="center")
+    _code_line(column, code, 15 if narrow else 20)
     column.gap(1 * mm)
     column.qr(code, 26 * mm)
     column.gap(1 * mm)

@@ -37,9 +37,15 @@ def check_symbol(data: str) -> str:
 
 
 def generate(randbelow=secrets.randbelow) -> str:
-    """A new code in its bare form (12 symbols, no dashes), 55 random bits."""
-    data = "".join(ALPHABET[randbelow(32)] for _ in range(LENGTH - 1))
-    return data + check_symbol(data)
+    """A new code in its bare form (12 symbols, no dashes), 55 random bits.
+
+    A code of digits only (3 in a million) is drawn again: stations refuse
+    12 bare digits, which retail and stock labels carry."""
+    while True:
+        code = "".join(ALPHABET[randbelow(32)] for _ in range(LENGTH - 1))
+        code += check_symbol(code)
+        if not code.isdigit():
+            return code
 
 
 def normalise(text: str) -> str:
@@ -75,6 +81,12 @@ def display(code: str) -> str:
     """The grouped form for people and Code 128: ``7K2M-9QXD-4TR3``."""
     bare = normalise(code)
     return f"{bare[0:4]}-{bare[4:8]}-{bare[8:12]}"
+
+
+def tracking_link(public_base_url: str, code: str) -> str:
+    """``{public_base_url}/lacak/{bare code}``: the receipt's QR, the messages'
+    link and the tracking page's address."""
+    return f"{public_base_url.rstrip('/')}/lacak/{normalise(code)}"
 
 
 def find_in_text(text: str) -> list[str]:

@@ -18,9 +18,10 @@ from config.settings import OfficeSettings, Settings
 from scanner import commands, pipeline
 from scanner.decoders import CODE128, QR, OpenCVDecoder, PyzbarDecoder, ZxingDecoder
 from scanner.frames import make_frame, symbol_image
-from scanner.payload import interpret, tracking_link
+from scanner.payload import interpret
 from scanner.pipeline import Pipeline, decode_frame
 from sitras_sheets import tracking_code
+from sitras_sheets.tracking_code import tracking_link
 
 CODE = "7K2M9QXD4TR3"  # valid: check symbol 3
 ALPHABET = tracking_code.ALPHABET

@@ -18,7 +18,7 @@ from jobs.message_catalogue import (
     template_body,
 )
 from messages import LANGUAGES, catalogue
-from scanner.payload import tracking_link as receipt_link
+from sitras_sheets.tracking_code import tracking_link
 
 DOCS = Path(__file__).parents[1] / "docs" / "whatsapp-templates.md"
 NUMBER = "6281234567890"
@@ -98,7 +98,7 @@ def test_the_link_is_the_one_on_the_printed_receipt():
         public_base_url=BASE + "/",
     )
 
-    assert receipt.parameters[3] == receipt_link(BASE, CODE)
+    assert receipt.parameters[3] == tracking_link(BASE, CODE)
 
 
 def test_without_a_public_address_the_receipt_says_how_to_ask_on_whatsapp():

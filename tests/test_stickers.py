@@ -172,6 +172,14 @@ def test_a_long_subject_wraps_inside_a_58mm_roll(tmp_path: Path) -> None:
     assert decode_frame(page) == [CODE]
 
 
+@pytest.mark.parametrize("layout", ["58mm", "80mm", "a4"])
+def test_the_code_in_large_type_never_breaks_across_lines(tmp_path: Path, layout: str) -> None:
+    wide = "WWWW-WWWW-WWW" + tracking_code.check_symbol("WWWWWWWWWWW")
+    letter = replace(LETTER, code=wide)
+    lines = page_text(write_receipt(letter, OfficeSettings(), tmp_path / "r.pdf", layout))
+    assert lines.splitlines().count(wide) >= 2  # on the receipt and on the sticker
+
+
 def test_bad_layouts_and_numbers_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="layout"):
         write_receipt(LETTER, OfficeSettings(), tmp_path / "r.pdf", "a5")
@@ -207,7 +215,7 @@ def test_receipt_writes_the_default_file_in_the_current_folder(
     letter = _registered(settings)
     monkeypatch.chdir(tmp_path)
     code = tracking_code.normalise(letter.code)
-    args = argparse.Namespace(code=code.lower(), output=None)
+    args = argparse.Namespace(code=code.lower(), output=None, layout="a4")
     assert commands.receipt(settings, args) == 0
     path = tmp_path / f"tanda-terima-{tracking_code.display(code)}.pdf"
     assert path.is_file()
@@ -219,7 +227,7 @@ def test_receipt_writes_where_asked_and_refuses_an_unknown_code(settings, tmp_pa
     letter = _registered(settings)
     target = tmp_path / "keluar" / "r.pdf"
     target.parent.mkdir()
-    args = argparse.Namespace(code=letter.code, output=str(target))
+    args = argparse.Namespace(code=letter.code, output=str(target), layout="a4")
     assert commands.receipt(settings, args) == 0
     assert target.is_file()
     roll = tmp_path / "roll.pdf"
@@ -230,4 +238,4 @@ def test_receipt_writes_where_asked_and_refuses_an_unknown_code(settings, tmp_pa
     pdf.close()
     other = tracking_code.generate()
     with pytest.raises(LetterNotFound):
-        commands.receipt(settings, argparse.Namespace(code=other, output=None))
+        commands.receipt(settings, argparse.Namespace(code=other, output=None, layout="a4"))

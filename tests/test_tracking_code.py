@@ -62,6 +62,14 @@ def test_swapping_two_neighbours_is_caught(data, position):
         assert not tracking_code.is_valid(swapped)
 
 
+def test_a_code_of_digits_only_is_never_issued():
+    # First draw "11111111114" (check symbol "9": all digits), then "5…5".
+    draws = iter([1] * 10 + [4] + [5] * 11)
+
+    code = tracking_code.generate(lambda n: next(draws))
+    assert code == "5" * 11 + tracking_code.check_symbol("5" * 11)
+
+
 def test_lower_case_with_spaces_and_confusable_letters():
     code = "1O2L" + "9QXD4TR"
     code = code + tracking_code.check_symbol("1021" + "9QXD4TR")

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from config.settings import build_settings
-from scanner.payload import tracking_link
 from sitras_sheets import tracking_code
+from sitras_sheets.tracking_code import tracking_link
 from web.app import create_app
 from web.memory import MemorySink, MemoryStore
 from web.ports import TrackStep, TrackView
