@@ -37,7 +37,7 @@ from jobs.events import DISPOSED, MOVED, RECEIVED, STATUS, Event, event_id
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import sheet_time
-from sitras_sheets.errors import InvalidPhoneNumber
+from sitras_sheets.errors import InvalidPhoneNumber, InvalidTrackingCode
 from sitras_sheets.models import STATUS_VALUES, Desk, Letter, Scan, Status
 from sitras_sheets.phone import mask, normalise_whatsapp
 from sitras_sheets.register import RegisterSnapshot, RowProblem, letter_key
@@ -109,12 +109,18 @@ class PendingCode:
 
 
 class Step(NamedTuple):
-    """A line of a letter's history besides the desks (those are its scans)."""
+    """A line of a letter's history (the tracking page's timeline). The diff adds
+    receipts, dispositions and statuses here; desks come from its scans
+    (``Changes.scans``), though a ``pindah`` step may be given directly too."""
 
     code: str
-    kind: str  # diterima | disposisi | status
+    kind: str  # diterima | pindah | disposisi | status
     time: str
     value: str = ""  # the status or the disposition
+    desk: str = ""
+    desk_name: str = ""  # shown if the desk has left the Meja tab since
+    responsible: str = ""  # not stored: the page shows the Meja tab's current one
+    ref: str = ""  # the scan id of a pindah
 
 
 @dataclass
@@ -303,7 +309,7 @@ class _Differ:
             try:
                 tracking_code.normalise(letter.code)
                 reason = ""
-            except tracking_code.InvalidTrackingCode as error:
+            except InvalidTrackingCode as error:
                 reason = str(error)
             self.changes.markers[key] = text("notifier.invalid_code", reason=reason)
             return

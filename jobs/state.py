@@ -13,6 +13,7 @@ The tracking page reads letters from here (``letter_view``), never from the shee
 from __future__ import annotations
 
 import hmac
+import itertools
 import json
 import sqlite3
 import threading
@@ -26,7 +27,7 @@ from jobs.events import MERGEABLE, MOVED, SENDER_EVENTS, Event
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.errors import InvalidPhoneNumber, InvalidTrackingCode, SitrasError
-from sitras_sheets.models import Desk, NotificationRecord, Status
+from sitras_sheets.models import Desk, NotificationRecord, Scan, Status
 from sitras_sheets.phone import last_four, normalise_whatsapp
 
 PENDING, SENDING, SENT, FAILED, DEAD, MERGED = (
@@ -71,7 +72,7 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS notifier_history (
         id INTEGER PRIMARY KEY, code TEXT NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL,
         value TEXT NOT NULL DEFAULT '', desk TEXT NOT NULL DEFAULT '',
-        ref TEXT NOT NULL DEFAULT '')""",
+        desk_name TEXT NOT NULL DEFAULT '', ref TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS notifier_history_code ON notifier_history (code, time, id)",
     "CREATE UNIQUE INDEX IF NOT EXISTS notifier_history_scan ON notifier_history (ref)"
     f" WHERE kind = '{MOVED}'",
@@ -321,22 +322,17 @@ class StateStore:
                 "INSERT OR REPLACE INTO notifier_pending_codes VALUES (?, ?, ?)",
                 [(p.row_key, p.code, int(p.baseline)) for p in changes.pending_new.values()],
             )
-            db.executemany(
-                "INSERT INTO notifier_history (code, kind, time, value) VALUES (?, ?, ?, ?)",
-                changes.steps,
-            )
-            db.executemany(  # each scan once (a unique index on the scan id)
-                "INSERT OR IGNORE INTO notifier_history (code, kind, time, desk, ref)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (
+            desks = changes.desks if changes.desks is not None else _desks_of(snapshot)
+            names = {code: desk.name for code, desk in desks.items()}
+            db.executemany(  # a scan once only (unique index on the scan id)
+                "INSERT OR IGNORE INTO notifier_history"
+                " (code, kind, time, value, desk, desk_name, ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                itertools.chain(
                     (
-                        scan.code.replace("-", ""),
-                        MOVED,
-                        scan.time,
-                        desk_code(scan.desk),
-                        scan.scan_id,
-                    )
-                    for scan in changes.scans
+                        (s.code, s.kind, s.time, s.value, s.desk, s.desk_name, s.ref)
+                        for s in changes.steps
+                    ),
+                    (_scan_row(scan, names) for scan in changes.scans),
                 ),
             )
             added = self._enqueue(db, changes.events, now=now, stamp=stamp)
@@ -668,11 +664,12 @@ class StateStore:
         }
         history: list[HistoryItem] = []
         steps: list[DeskStep] = []
-        for kind, time, value, desk in self._query(
-            "SELECT kind, time, value, desk FROM notifier_history WHERE code = ? ORDER BY time, id",
+        for kind, time, value, desk, desk_name in self._query(
+            "SELECT kind, time, value, desk, desk_name FROM notifier_history"
+            " WHERE code = ? ORDER BY time, id",
             (bare,),
         ):
-            name, role = desks.get(desk, ("", ""))
+            name, role = desks.get(desk, (desk_name, ""))
             history.append(HistoryItem(kind, time, value, desk, name))
             if kind == MOVED and (not steps or steps[-1].desk_code != desk):
                 steps.append(DeskStep(time, desk, name, role))
@@ -723,6 +720,16 @@ def notification_text(rows: Sequence[tuple[str, str, float | None]]) -> str:
     if retrying:
         return text("notifier.sent_waiting", sent=sent, total=total, reason=retrying[-1])
     return text("notifier.sent_count", sent=sent, total=total)
+
+
+def _scan_row(scan: Scan, names: dict[str, str]) -> tuple[str, ...]:
+    desk = desk_code(scan.desk)
+    code = scan.code.replace("-", "")
+    return (code, MOVED, scan.time, "", desk, names.get(desk, ""), scan.scan_id)
+
+
+def _desks_of(snapshot: Snapshot | None) -> dict[str, Desk]:
+    return snapshot.desks if snapshot is not None else {}
 
 
 def _display(code: str) -> str:
