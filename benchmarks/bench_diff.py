@@ -114,8 +114,9 @@ class FixedGrid:
     def __init__(self, values: dict[str, list[list[str]]]) -> None:
         self.values = values
 
-    def read(self, tabs):
-        return {tab: self.values[tab] for tab in tabs}
+    def read(self, tabs, header_only=()):
+        whole = {tab: self.values[tab] for tab in tabs}
+        return whole | {tab: self.values[tab][:1] for tab in header_only}
 
 
 def timed(label: str, action: Callable[[], object], repeat: int) -> tuple[float, object]:

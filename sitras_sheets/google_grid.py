@@ -374,33 +374,27 @@ class GoogleGrid:
         return self.http.account
 
     # -- Grid ---------------------------------------------------------------------
-    def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
-        return self._batch_get(tabs, "")
-
-    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
-        rows = self._batch_get(tabs, "!1:1")
-        return {tab: values[0] if values else [] for tab, values in rows.items()}
-
-    def _batch_get(self, tabs: Sequence[str], suffix: str) -> dict[str, list[list[str]]]:
-        """One values.batchGet of ``tab + suffix`` for every tab."""
-        tabs = list(tabs)
+    def read(
+        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+    ) -> dict[str, list[list[str]]]:
+        """One values.batchGet: whole tabs, and ``'Tab'!1:1`` for header-only tabs."""
+        a1 = [quote_tab(tab) for tab in tabs] + [quote_tab(tab) + "!1:1" for tab in header_only]
+        tabs = [*tabs, *header_only]
         if not tabs:
             return {}
         params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
         try:
             with _answers():
-                body = self.http.values_batch_get(
-                    self.spreadsheet_id, [quote_tab(tab) + suffix for tab in tabs], params=params
-                )
-                ranges = [value_range.get("values", []) for value_range in body["valueRanges"]]
+                body = self.http.values_batch_get(self.spreadsheet_id, a1, params=params)
+                values = [value_range.get("values", []) for value_range in body["valueRanges"]]
         except _RangeNotFound as error:
             raise self._missing_tabs(tabs, str(error)) from None
-        if len(ranges) != len(tabs):
+        if len(values) != len(tabs):
             raise RegisterError(
-                f"Google Sheets menjawab {len(ranges)} rentang untuk {len(tabs)} tab yang diminta"
+                f"Google Sheets menjawab {len(values)} rentang untuk {len(tabs)} tab yang diminta"
             )
         # FORMATTED_VALUE cells are always strings; trailing blanks are left out.
-        return dict(zip(tabs, ranges, strict=True))
+        return dict(zip(tabs, values, strict=True))
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         data = [

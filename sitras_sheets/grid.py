@@ -20,12 +20,12 @@ class CellWrite:
 
 
 class Grid(Protocol):
-    def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
-        """Every cell of these tabs as text, header row first, in one request.
-        A missing tab raises SheetLayoutError naming it."""
-
-    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
-        """Only the header row of each tab, in one request."""
+    def read(
+        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+    ) -> dict[str, list[list[str]]]:
+        """Every cell of ``tabs`` and the header row of ``header_only`` tabs, as
+        text, header row first, all in one request. A missing tab raises
+        SheetLayoutError naming it."""
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         """Write all cells in one request, as RAW text (never parsed)."""

@@ -41,35 +41,28 @@ class LocalGrid:
         rows = connection.execute(f"PRAGMA table_info({_quote(tab)})").fetchall()
         return [row[1] for row in rows]
 
-    def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
+    def read(
+        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+    ) -> dict[str, list[list[str]]]:
         result: dict[str, list[list[str]]] = {}
         with self._connect() as connection:
-            for tab in tabs:
+            for tab in [*tabs, *header_only]:
                 columns = self._columns(connection, tab)
                 if not columns:
                     raise SheetLayoutError(
                         f"tab {tab!r} tidak ada di register lokal {self.path}; jalankan 'init'"
                     )
                 grid: list[list[str]] = [columns]
+                result[tab] = grid
+                if tab not in tabs:
+                    continue
                 for rowid, *cells in connection.execute(
                     f"SELECT rowid, * FROM {_quote(tab)} ORDER BY rowid"
                 ):
                     while len(grid) < rowid:  # deleted rows read as blank rows
                         grid.append([])
                     grid.append(["" if cell is None else str(cell) for cell in cells])
-                result[tab] = grid
         return result
-
-    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
-        with self._connect() as connection:
-            headers = {tab: self._columns(connection, tab) for tab in tabs}
-        missing = [tab for tab, columns in headers.items() if not columns]
-        if missing:
-            raise SheetLayoutError(
-                f"tab {', '.join(map(repr, missing))} tidak ada di register lokal {self.path}; "
-                "jalankan 'init'"
-            )
-        return headers
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         with self._connect() as connection:

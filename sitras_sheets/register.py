@@ -150,10 +150,15 @@ class Register:
 
     # -- reading -------------------------------------------------------------
     def read(self, *, notifications: bool = False) -> RegisterSnapshot:
-        """Surat, Pindai and Meja (and Notifikasi if asked) in one request."""
+        """Surat, Pindai and Meja (and Notifikasi if asked) in one request. The
+        Notifikasi header row comes along anyway, so that an append right after
+        (the sync tick's) needs no read of its own."""
         tabs = [SURAT, PINDAI, MEJA] + ([NOTIFIKASI] if notifications else [])
-        values = self.grid.read([tab.name for tab in tabs])
+        header_only = [] if notifications else [NOTIFIKASI.name]
+        values = self.grid.read([tab.name for tab in tabs], header_only)
         maps = {tab.name: self._map(tab, values[tab.name]) for tab in tabs}
+        if not notifications:
+            self._map(NOTIFIKASI, values[NOTIFIKASI.name])
         problems: list[RowProblem] = []
         letters = self._letters(maps[SURAT.name], values[SURAT.name], problems)
         scans = self._scans(maps[PINDAI.name], values[PINDAI.name], problems)
@@ -185,7 +190,7 @@ class Register:
         cached = self._headers.get(tab.name)
         if cached and self._monotonic() - cached[1] <= self.index_max_age:
             return cached[0]
-        return self._map(tab, [self.grid.read_headers([tab.name])[tab.name]])
+        return self._map(tab, self.grid.read([], [tab.name])[tab.name])
 
     def _letters(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Letter]:
         letters: list[Letter] = []

@@ -36,11 +36,9 @@ class MemoryGrid:
     def __init__(self) -> None:
         self.tabs = {tab.name: [list(tab.headers)] for tab in TABS}
 
-    def read(self, tabs: Sequence[str]) -> dict[str, list[list[str]]]:
-        return {name: [list(row) for row in self.tabs[name]] for name in tabs}
-
-    def read_headers(self, tabs: Sequence[str]) -> dict[str, list[str]]:
-        return {name: list(self.tabs[name][0]) for name in tabs}
+    def read(self, tabs: Sequence[str], header_only: Sequence[str] = ()):
+        whole = {name: [list(row) for row in self.tabs[name]] for name in tabs}
+        return whole | {name: [list(self.tabs[name][0])] for name in header_only}
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         for write in writes:

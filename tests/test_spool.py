@@ -58,11 +58,8 @@ class CountingGrid:
     def __init__(self, grid: LocalGrid) -> None:
         self.grid, self.appends = grid, 0
 
-    def read(self, tabs):
-        return self.grid.read(tabs)
-
-    def read_headers(self, tabs):
-        return self.grid.read_headers(tabs)
+    def read(self, tabs, header_only=()):
+        return self.grid.read(tabs, header_only)
 
     def append_rows(self, tab, rows):
         self.appends += 1
@@ -76,10 +73,7 @@ class CountingGrid:
 
 
 class UnreachableGrid:
-    def read(self, tabs):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def read_headers(self, tabs):
+    def read(self, tabs, header_only=()):
         raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
     def append_rows(self, tab, rows):
@@ -100,11 +94,11 @@ class AnswerLostGrid(CountingGrid):
         super().__init__(grid)
         self.reads_fail = reads_fail
 
-    def read(self, tabs):
+    def read(self, tabs, header_only=()):
         if self.reads_fail and self.appends:
             self.reads_fail -= 1
             raise RegisterUnavailable("koneksi putus")
-        return self.grid.read(tabs)
+        return self.grid.read(tabs, header_only)
 
     def append_rows(self, tab, rows):
         super().append_rows(tab, rows)

@@ -48,10 +48,7 @@ class Ticker:
 
 
 class UnreachableGrid:
-    def read(self, tabs):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def read_headers(self, tabs):
+    def read(self, tabs, header_only=()):
         raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
     def append_rows(self, tab, rows):
