@@ -33,6 +33,7 @@ class OfficeSettings:
     public_base_url: str = ""
     working_hours: str = "Mon-Fri 07:30-16:00"
     whatsapp_number: str = ""  # the office's own WhatsApp (wa.me link on the receipt)
+    head_whatsapp: str = ""  # the head of office's WhatsApp, for the daily digest
 
 
 @dataclass(frozen=True)
@@ -221,12 +222,13 @@ def _check(settings: Settings) -> list[str]:
         problems.append(f"scanner.language {settings.scanner.language!r}; pilih salah satu: id, en")
     if settings.scanner.proof_retention_days < 1:
         problems.append("scanner.proof_retention_days harus minimal 1")
-    office_number = settings.office.whatsapp_number
-    if office_number:
-        try:
-            normalise_whatsapp(office_number)
-        except InvalidPhoneNumber as error:
-            problems.append(f"office.whatsapp_number: {error}")
+    for key in ("whatsapp_number", "head_whatsapp"):
+        number = getattr(settings.office, key)
+        if number:
+            try:
+                normalise_whatsapp(number)
+            except InvalidPhoneNumber as error:
+                problems.append(f"office.{key}: {error}")
     if whatsapp.language not in ("id", "en"):
         problems.append(f"whatsapp.language {whatsapp.language!r}; pilih salah satu: id, en")
     return problems

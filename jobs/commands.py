@@ -100,7 +100,7 @@ def build_notifier(
         deliver=inline,
     )
     if head_whatsapp is None:
-        head_whatsapp = getattr(settings.office, "head_whatsapp", "")
+        head_whatsapp = settings.office.head_whatsapp
     digest = DigestJob(store, clock=clock, hours=hours, head_whatsapp=head_whatsapp)
     overdue = OverdueJob(store, clock=clock, hours=hours)
     return Notifier(store, sync, deliverer, overdue, digest, runner)
