@@ -179,3 +179,29 @@ def test_nothing_in_the_logs_shows_a_full_number(office, caplog):
         office.tick()
     assert "62812****7890" in caplog.text
     assert "6281234567890" not in caplog.text and "3456-7890" not in caplog.text
+
+
+def test_a_message_cut_off_mid_request_is_sent_again_after_a_restart(office):
+    """The process dies after the provider took the message but before the
+    outcome was committed: on restart it is 'possibly sent' and sent again."""
+
+    class Dies:
+        name = "dies"
+
+        def __init__(self, inner):
+            self.inner = inner
+
+        def send(self, message):
+            self.inner.send(message)
+            raise KeyboardInterrupt  # stands for SIGKILL: nothing after this runs
+
+    office.letter()
+    office.deliverer.provider = Dies(office.provider)
+    with pytest.raises(KeyboardInterrupt):
+        office.tick()
+    assert states(office) == [(events.RECEIVED, "sending")]
+    office.restart()  # recover_sending(): back to pending, counted in ``resent``
+    office.clock.advance(seconds=6)
+    office.tick()
+    assert office.provider.kinds() == [events.RECEIVED, events.RECEIVED]
+    assert office.store._query("SELECT state, resent FROM outbox_messages") == [(SENT, 1)]
