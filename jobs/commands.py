@@ -18,7 +18,15 @@ from jobs.lock import RunLock
 from jobs.messaging import Provider
 from jobs.office_hours import QuietHours, WorkingHours
 from jobs.overdue import OverdueJob
-from jobs.scheduler import Jobs, Runner, build_scheduler, run_forever
+from jobs.scheduler import (
+    DELIVER_SECONDS,
+    DIGEST_AT,
+    OVERDUE_SECONDS,
+    Jobs,
+    Runner,
+    build_scheduler,
+    run_forever,
+)
 from jobs.state import StateStore
 from jobs.sync import SyncJob
 from messages import text
@@ -127,7 +135,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 poll_seconds=settings.scheduler.poll_seconds,
                 timezone=ZoneInfo(settings.office.timezone),
             )
-            logger.info(_started(settings, scheduler))
+            logger.info(_started(settings))
             run_forever(scheduler, notifier.runner)
             return 0
         finally:
@@ -136,9 +144,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         lock.release()
 
 
-def _started(settings: Settings, scheduler) -> str:
-    from jobs.scheduler import DELIVER_SECONDS, DIGEST_AT, OVERDUE_SECONDS
-
+def _started(settings: Settings) -> str:
     return text(
         "notifier.started",
         poll=settings.scheduler.poll_seconds,

@@ -109,13 +109,6 @@ class QuietHours:
             return self.start <= now < self.end
         return now >= self.start or now < self.end
 
-    def ends_after(self, moment: datetime) -> datetime:
-        """When the quiet period around ``moment`` ends (``moment`` if not quiet)."""
-        if not self.is_quiet(moment) or self.end is None:
-            return moment
-        end = datetime.combine(moment.date(), self.end, moment.tzinfo)
-        return end if end > moment else end + timedelta(days=1)
-
 
 def parse_sheet_time(text: str, zone: tzinfo) -> datetime | None:
     """A time as the sheet holds it (``YYYY-MM-DD HH:MM[:SS]``, office time, or
