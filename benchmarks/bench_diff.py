@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jobs.diff import Snapshot, diff, sheet_updates  # noqa: E402
 from sitras_sheets import tracking_code  # noqa: E402
 from sitras_sheets.register import Register  # noqa: E402
-from sitras_sheets.schema import MEJA, PINDAI, SURAT  # noqa: E402
+from sitras_sheets.schema import MEJA, NOTIFIKASI, PINDAI, SURAT  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZONE)
@@ -99,7 +99,8 @@ def build_values(letters: int, scans: int, seed: int = 7) -> dict[str, list[list
         [desk, f"Bagian {desk.title()}", f"Kepala {desk.title()}", "0813-1111-2222", "16"]
         for desk in DESKS
     ]
-    return {SURAT.name: surat, PINDAI.name: pindai, MEJA.name: meja}
+    notifikasi = [list(NOTIFIKASI.headers)]  # the read brings this header row only
+    return {SURAT.name: surat, PINDAI.name: pindai, MEJA.name: meja, NOTIFIKASI.name: notifikasi}
 
 
 def batch_get_text(values: dict[str, list[list[str]]]) -> str:
