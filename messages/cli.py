@@ -45,3 +45,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unknown status {status!r}; choose one of: {choices}",
     },
 }
+MESSAGES.update(
+    {
+        "demo.init": {
+            "id": "1. Menyiapkan register dan daftar meja",
+            "en": "1. Setting up the register and the desks",
+        },
+        "demo.loket": {
+            "id": "2. Loket: surat didaftarkan, tanda terima dicetak",
+            "en": "2. Counter: letters registered, receipts printed",
+        },
+        "demo.desk": {
+            "id": "3. Stasiun pemindai di meja {desk}",
+            "en": "3. Scanner station at desk {desk}",
+        },
+        "demo.clerk": {
+            "id": "4. Petugas mengubah disposisi dan status",
+            "en": "4. Clerks edit disposition and status",
+        },
+        "demo.track": {"id": "5. Riwayat perjalanan surat", "en": "5. Letter timelines"},
+    }
+)

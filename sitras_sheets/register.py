@@ -316,6 +316,14 @@ class Register:
         records = [scan.to_record() for scan in scans]
         return self._append_unique(PINDAI.name, headers, "scan_id", records, str, verify=verify)
 
+    def add_desks(self, desks: Iterable[Desk]) -> None:
+        """Append rows to the desk directory (an administrator's job in the sheet;
+        the demo and a fresh local register use this)."""
+        headers = self._headers_for(MEJA)
+        rows = [headers.new_row(desk.to_record()) for desk in desks]
+        if rows:
+            self.grid.append_rows(MEJA.name, rows)
+
     def append_notifications(self, records: Iterable[NotificationRecord]) -> None:
         headers = self._headers_for(NOTIFIKASI)
         rows = [headers.new_row(record.to_record()) for record in records]

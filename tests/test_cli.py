@@ -120,7 +120,7 @@ def test_bad_usage_and_bad_config_exit_2(tmp_path, capsys):
     assert "register.backend" in err and len(err.strip().splitlines()) == 1
 
 
-def test_demo_runs_as_a_user_runs_it(tmp_path):
+def test_demo_runs_the_whole_pipeline_as_a_user_runs_it(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "demo"],
         cwd=tmp_path,
@@ -129,5 +129,16 @@ def test_demo_runs_as_a_user_runs_it(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert len(set(CODE.findall(result.stdout))) == 3
+    out = result.stdout
+    codes = list(dict.fromkeys(CODE.findall(out)))
+    assert len(codes) == 3
+    # every sticker photographed at a desk was read by the station pipeline
+    assert out.count("[OK]") == 5
+    # one WhatsApp block per step: 3 received, 5 moves, 1 disposition, 2 statuses
+    assert out.count("Jenis    : diterima") == 3
+    assert out.count("Jenis    : pindah") == 5
+    assert out.count("Jenis    : disposisi") == 1
+    assert out.count("Jenis    : status") == 2
+    assert "6281234567890" not in out and "62812****7890" in out  # numbers masked
+    assert "Di meja ASPEM Asisten Pemerintahan dan Kesra (Asisten I)" in out
     assert not (tmp_path / "data").exists()  # the demo leaves nothing behind
