@@ -45,6 +45,7 @@ from sitras_sheets.schema import (
 # Fields the sync job may write on a letter row: the system columns, and the
 # code of a row a clerk typed without one.
 SYNC_FIELDS: tuple[str, ...] = (*SYSTEM_FIELDS, "code")
+CODE_WRITE_MAX_AGE = 1.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -234,16 +235,16 @@ class Register:
         scans: list[Scan] = []
         seen: set[str] = set()
         for row, cells in data_rows(values):
-            scan = Scan.from_record(headers.record(cells))
-            if scan.scan_id in seen:
+            record = headers.record(cells)
+            if record["scan_id"] in seen:
                 continue  # the same scan appended twice is one handoff
-            seen.add(scan.scan_id)
+            seen.add(record["scan_id"])
             try:
-                scan = Scan(**(scan.to_record() | {"code": tracking_code.display(scan.code)}))
+                record["code"] = tracking_code.display(record["code"])
             except InvalidTrackingCode as error:
                 problems.append(RowProblem(PINDAI.name, row, str(error)))
                 continue
-            scans.append(scan)
+            scans.append(Scan(**record))
         return scans
 
     # -- writing -------------------------------------------------------------
@@ -280,7 +281,10 @@ class Register:
                 raise ValueError(f"fields not writable here: {sorted(refused)}")
         if not updates:
             return []
-        index = self._fresh_index()
+        # A code written to the wrong row would give one letter two identities:
+        # such writes trust positions read at most a second ago.
+        assigns_code = any("code" in values for values in updates.values())
+        index = self._fresh_index(CODE_WRITE_MAX_AGE if assigns_code else self.index_max_age)
         writes: list[CellWrite] = []
         missing: list[str] = []
         for key, values in updates.items():
@@ -299,9 +303,9 @@ class Register:
                 index.rows[tracking_code.normalise(values["code"])] = index.rows.pop(key)
         return missing
 
-    def _fresh_index(self) -> _SuratIndex:
+    def _fresh_index(self, max_age: float) -> _SuratIndex:
         index = self._surat_index
-        if index is None or self._monotonic() - index.read_at > self.index_max_age:
+        if index is None or self._monotonic() - index.read_at > max_age:
             values = self.grid.read([SURAT.name])[SURAT.name]
             self._letters(self._map(SURAT, values), values, [])
             index = self._surat_index

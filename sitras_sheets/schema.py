@@ -118,7 +118,13 @@ class HeaderMap:
         return "" if value is None else str(value).strip()
 
     def record(self, row: Sequence[object]) -> dict[str, str]:
-        return {field: self.get(row, field) for field in self.positions}
+        """Every known field of the row as stripped text ("" where the row is short)."""
+        width = len(row)
+        record = {}
+        for field, index in self.positions.items():
+            value = row[index] if index < width else None
+            record[field] = "" if value is None else str(value).strip()
+        return record
 
     def new_row(self, values: dict[str, str]) -> list[str]:
         """A full-width row with the values in their columns, blanks elsewhere."""

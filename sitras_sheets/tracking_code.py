@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import lru_cache
 
 from sitras_sheets.errors import InvalidTrackingCode
 
@@ -54,6 +55,15 @@ def normalise(text: str) -> str:
     Case is ignored, spaces and dashes are dropped, I/L read as 1 and O as 0.
     Raises InvalidTrackingCode with a reason a clerk understands."""
     if text is None:
+        raise InvalidTrackingCode("kode lacak kosong")
+    return _normalise(str(text))
+
+
+@lru_cache(maxsize=1 << 18)
+def _normalise(text: str) -> str:
+    """``normalise`` remembered: a register read meets each code many times
+    (its row and every scan of it). Errors are not cached, only results."""
+    if not text:
         raise InvalidTrackingCode("kode lacak kosong")
     bare = _IGNORED.sub("", str(text)).upper().translate(_ALIASES)
     if not bare:

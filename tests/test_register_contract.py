@@ -173,6 +173,25 @@ def test_update_after_a_clerk_moved_rows_goes_to_the_row_holding_the_key(
     assert sum("ASPEM" in r for r in google_backend.clerk.values(SURAT.name)) == 1
 
 
+def test_a_code_is_written_only_to_positions_read_a_moment_ago(google_backend, monotonic):
+    """Positions up to 5 s old are trusted for system cells, but a new code on
+    the wrong row would give a letter two identities: that write re-reads."""
+    register = google_backend.register
+    register.init()
+    tab = google_backend.clerk.book.tab(SURAT.name)
+    tab.insert_rows(2, [["", "", "", "Z ketik tanpa kode", "Sari"]])
+    register.add_letter(letter("A sudah berkode"))
+    typed = next(found for found in register.read().letters if not found.code)
+    tab.sort_rows("Perihal")  # the clerk sorts while the sync is busy
+    monotonic.advance(2)
+
+    new_code = tracking_code.display(tracking_code.generate())
+    assert register.update_letters({letter_key(typed): {"code": new_code}}) == []
+
+    assert row_of(google_backend, new_code)[1]["Perihal"] == "Z ketik tanpa kode"
+    assert len(register.read().letters) == 2 and not register.read().problems
+
+
 # -- scans and notifications ------------------------------------------------------------------
 def test_append_scans_is_idempotent_by_scan_id(register, backend):
     added = register.add_letter(letter("Undangan"))
