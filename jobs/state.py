@@ -40,6 +40,8 @@ PENDING, SENDING, SENT, FAILED, DEAD, MERGED = (
 )
 # What a Notifikasi tab row says about an outcome.
 _OUTCOME_TEXT = {
+    "delivered": "notifier.outcome.delivered",  # delivery statuses from the webhook
+    "read": "notifier.outcome.read",
     SENT: "notifier.outcome.sent",
     FAILED: "notifier.outcome.retry",
     DEAD: "notifier.outcome.dead",
@@ -607,19 +609,35 @@ class StateStore:
         at: str,
         *,
         advance: Callable[[str, str], str],
+        now: float,
+        reason: str = "",
+        error_code: str = "",
     ) -> bool:
-        """A provider's delivery status (delivered, read, …) of a sent message,
-        moved only forward by ``advance``; False when no message has this id."""
+        """A provider's delivery status (delivered, read, failed) of a sent
+        message, moved only forward by ``advance``; False when no message has
+        this id. Each change is reported to the sheet by the next sync (a row in
+        the Notifikasi tab); ``failed`` makes the message dead with ``reason``,
+        which the letter's Notifikasi cell then shows."""
         with self._transaction() as db:
             rows = db.execute(
                 "SELECT seq, delivery FROM outbox_messages WHERE message_id = ?", (message_id,)
             ).fetchall()
             for seq, current in rows:
                 kept = advance(current, status)
-                if kept != current:
+                if kept == current:
+                    continue
+                if kept == "failed":
                     db.execute(
-                        "UPDATE outbox_messages SET delivery = ?, delivery_at = ? WHERE seq = ?",
-                        (kept, at, seq),
+                        "UPDATE outbox_messages SET delivery = ?, delivery_at = ?, state = ?,"
+                        " finished_at = ?, outcome_at = ?, reason = ?, error_code = ?, report = ?"
+                        " WHERE seq = ?",
+                        (kept, at, DEAD, now, at, reason, error_code, DEAD, seq),
+                    )
+                else:
+                    db.execute(
+                        "UPDATE outbox_messages SET delivery = ?, delivery_at = ?,"
+                        " outcome_at = ?, report = ? WHERE seq = ?",
+                        (kept, at, at, kept, seq),
                     )
             return bool(rows)
 

@@ -34,6 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notifier.outcome.sent": {"id": "Terkirim", "en": "Sent"},
     "notifier.outcome.retry": {"id": "Dicoba lagi", "en": "Retrying"},
     "notifier.outcome.dead": {"id": "Gagal", "en": "Failed"},
+    "notifier.outcome.delivered": {"id": "Sampai di ponsel", "en": "Delivered"},
+    "notifier.outcome.read": {"id": "Dibaca", "en": "Read"},
     "notifier.reason.attempts": {
         "id": "gagal setelah {attempts} percobaan: {reason}",
         "en": "failed after {attempts} attempts: {reason}",

@@ -14,12 +14,25 @@ from zoneinfo import ZoneInfo
 from config.settings import Settings
 from jobs.events import Event, event_id
 from jobs.state import StateStore
+from messages import text
 from sitras_sheets.clock import sheet_time
 from sitras_sheets.phone import mask
 from web.delivery import advance
 from web.ports import BALASAN, Reply, TrackStep, TrackView
 
 log = logging.getLogger("sitras.web.state")
+
+
+def _failure_reason(error_code: str, error_title: str) -> str:
+    """Why WhatsApp could not deliver, in Bahasa Indonesia for the sheet, from
+    the same classification the Cloud API provider uses on its answers."""
+    from jobs.providers.cloud import classify_error
+
+    code = int(error_code) if error_code.isdigit() else None
+    _, key = classify_error(400, code, False)
+    if code is None and not error_title:
+        key = "rejected"
+    return text(f"wa.reason.{key}", code=error_code or "-")
 
 
 class StateTracking:
@@ -71,7 +84,13 @@ class StateSink:
         error_title: str = "",
     ) -> bool:
         known = self._state.record_delivery_status(
-            message_id, status, self._stamp(timestamp), advance=advance
+            message_id,
+            status,
+            self._stamp(timestamp),
+            advance=advance,
+            now=timestamp.timestamp(),
+            reason=_failure_reason(error_code, error_title) if status == "failed" else "",
+            error_code=error_code,
         )
         if known and status == "failed":
             log.warning("WhatsApp could not deliver %s: %s %s", message_id, error_code, error_title)
