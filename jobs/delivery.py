@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from jobs import events
 from jobs.messaging import OutboundMessage, Outcome, Provider, SendResult
 from jobs.office_hours import QuietHours
 from jobs.providers.cloud import RESEND_AS
@@ -96,9 +97,6 @@ class Deliverer:
         if self.paused_until is not None and now.timestamp() < self.paused_until:
             report.paused = True
             return report
-        if self.quiet.is_quiet(now):
-            report.held = self.store.waiting()
-            return report
         report.merged = self.store.supersede(now=now.timestamp())
         started = self.monotonic()
         for entry in self.store.due(now=now.timestamp()):
@@ -107,8 +105,9 @@ class Deliverer:
             ):
                 break
             now = self.clock()
-            if self.quiet.is_quiet(now):
-                break
+            if self.quiet.is_quiet(now) and entry.kind not in events.REPLIES:
+                report.held += 1  # waits for the morning; replies to who just wrote go
+                continue
             last = self.store.last_contact(entry.recipient)
             if last is not None and now.timestamp() - last < self.pace_seconds:
                 self.store.defer(entry, last + self.pace_seconds)

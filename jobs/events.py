@@ -18,7 +18,11 @@ OVERDUE = "terlambat"  # a letter stayed at a desk past its Batas Jam (to the de
 DIGEST = "digest"  # the daily summary (to the head of office)
 
 # Events addressed to the sender of a letter (counted in the sheet's Notifikasi column).
+REPLY = "balasan"  # a letter's status, to someone who just wrote its code
+HELP = "bantuan"  # help, to someone who just wrote something else
 SENDER_EVENTS: tuple[str, ...] = (RECEIVED, MOVED, DISPOSED, STATUS)
+# Answers to a person who just wrote: they go out even in quiet hours.
+REPLIES: tuple[str, ...] = (REPLY, HELP)
 # Events whose older unsent messages (same letter, same recipient) a newer one supersedes.
 MERGEABLE: tuple[str, ...] = (MOVED, DISPOSED, STATUS, DIGEST)
 

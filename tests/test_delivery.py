@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from jobs import events
+from jobs.events import Event
 from jobs.messaging import Outcome, SendResult
 from jobs.state import DEAD, FAILED, MERGED, PENDING, SENT
 from tests.test_sync import OFFICE, Clock, Office
@@ -123,6 +124,24 @@ def test_quiet_hours_hold_messages_until_they_end(tmp_path):
     assert office.deliverer.run().held == 1
     office.clock.now = datetime(2026, 12, 8, 6, 0, tzinfo=OFFICE)
     assert office.deliverer.run().sent == 1
+
+
+def test_a_reply_to_someone_who_just_wrote_goes_out_in_quiet_hours(tmp_path):
+    office = Office(
+        tmp_path, Clock(datetime(2026, 12, 7, 22, 15, tzinfo=OFFICE)), quiet="21:00-06:00"
+    )
+    office.tick()
+    office.letter()
+    office.tick()  # its receipt waits for the morning
+    now = office.clock().timestamp()
+    office.store.enqueue(
+        [Event("reply-1", events.HELP, "", to="6281111111111", to_masked="62811****1111")],
+        now=now,
+        stamp="2026-12-07 22:15",
+    )
+    report = office.deliverer.run()
+    assert office.provider.kinds() == [events.HELP]
+    assert report.held == 1
 
 
 def test_messages_to_one_number_are_paced(office):

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-BALASAN = "balasan"  # a letter's status, to someone who wrote its code
-BANTUAN = "bantuan"  # help; with a ``code`` value: that code was not found or is mistyped
+from jobs.events import HELP, REPLY
+
+BALASAN = REPLY  # a letter's status, to someone who wrote its code
+BANTUAN = HELP  # help; with a ``code`` value: that code was not found or is mistyped
 
 
 @dataclass(frozen=True)
