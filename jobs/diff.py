@@ -322,17 +322,8 @@ class _Differ:
     # -- letters -------------------------------------------------------------------
     def _new_letter(self, letter: Letter, code: str, moved: Position | None, quiet: bool) -> None:
         status = _status(letter.status)
-        state = LetterState(
+        blank = LetterState(
             code=code,
-            number=letter.number,
-            subject=letter.subject,
-            sender=letter.sender,
-            sender_org=letter.sender_org,
-            whatsapp=letter.whatsapp,
-            received_at=letter.received_at,
-            addressed_to=letter.addressed_to,
-            status_cell=letter.status,
-            disposition_cell=letter.disposition,
             status=status or "",
             disposition=letter.disposition,
             receipt=RECEIPT_SENT if quiet else RECEIPT_NONE,
@@ -340,6 +331,7 @@ class _Differ:
             notification=letter.notification if quiet else "",
             marker=_status_marker(letter.status, status),
         )
+        state = _cells(blank, letter)
         received = letter.received_at or self.stamp
         steps = self.changes.steps
         steps.append(Step(code, RECEIVED, received))
