@@ -36,6 +36,7 @@ from sitras_sheets.errors import (
 from sitras_sheets.local_grid import LocalGrid
 from sitras_sheets.models import Scan
 from sitras_sheets.register import Register
+from tests.fakes import UnreachableGrid
 
 REPO = Path(__file__).resolve().parents[1]
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -70,20 +71,6 @@ class CountingGrid:
 
     def ensure_layout(self, tabs, status_values):
         return self.grid.ensure_layout(tabs, status_values)
-
-
-class UnreachableGrid:
-    def read(self, tabs, header_only=()):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def append_rows(self, tab, rows):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def write_cells(self, writes):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def ensure_layout(self, tabs, status_values):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
 
 class AnswerLostGrid(CountingGrid):

@@ -24,10 +24,10 @@ from scanner.spool import Spool, SpoolError, flush
 from scanner.station import LetterCache, Outcome, ProofStore, Station
 from scanner.station_cli import StationParts, run_station
 from sitras_sheets import tracking_code
-from sitras_sheets.errors import RegisterUnavailable
 from sitras_sheets.local_grid import LocalGrid
 from sitras_sheets.models import Letter
 from sitras_sheets.register import Register
+from tests.fakes import UnreachableGrid
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 12, 4, 9, 30, tzinfo=JAKARTA)
@@ -45,20 +45,6 @@ class Ticker:
 
     def __call__(self) -> float:
         return self.now
-
-
-class UnreachableGrid:
-    def read(self, tabs, header_only=()):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def append_rows(self, tab, rows):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def write_cells(self, writes):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
-
-    def ensure_layout(self, tabs, status_values):
-        raise RegisterUnavailable("Google Sheets tidak menjawab (503)")
 
 
 class CountingReads:
