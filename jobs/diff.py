@@ -322,8 +322,9 @@ class _Differ:
     # -- letters -------------------------------------------------------------------
     def _new_letter(self, letter: Letter, code: str, moved: Position | None, quiet: bool) -> None:
         status = _status(letter.status)
-        blank = LetterState(
+        state = LetterState(
             code=code,
+            **_cell_values(letter),
             status=status or "",
             disposition=letter.disposition,
             receipt=RECEIPT_SENT if quiet else RECEIPT_NONE,
@@ -331,7 +332,6 @@ class _Differ:
             notification=letter.notification if quiet else "",
             marker=_status_marker(letter.status, status),
         )
-        state = _cells(blank, letter)
         received = letter.received_at or self.stamp
         steps = self.changes.steps
         steps.append(Step(code, RECEIVED, received))
@@ -453,18 +453,22 @@ def desk_code(text: str) -> str:
 
 
 def _cells(state: LetterState, letter: Letter) -> LetterState:
-    return replace(
-        state,
-        number=letter.number,
-        subject=letter.subject,
-        sender=letter.sender,
-        sender_org=letter.sender_org,
-        whatsapp=letter.whatsapp,
-        received_at=letter.received_at,
-        addressed_to=letter.addressed_to,
-        status_cell=letter.status,
-        disposition_cell=letter.disposition,
-    )
+    return replace(state, **_cell_values(letter))
+
+
+def _cell_values(letter: Letter) -> dict[str, str]:
+    """The clerk's cells the notifier keeps, as LetterState fields."""
+    return {
+        "number": letter.number,
+        "subject": letter.subject,
+        "sender": letter.sender,
+        "sender_org": letter.sender_org,
+        "whatsapp": letter.whatsapp,
+        "received_at": letter.received_at,
+        "addressed_to": letter.addressed_to,
+        "status_cell": letter.status,
+        "disposition_cell": letter.disposition,
+    }
 
 
 def _status_marker(cell: str, status: str | None) -> str:
