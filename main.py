@@ -80,45 +80,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def dispatch(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    if args.command == "demo":
-        from app.demo import run_demo
-
-        return run_demo(settings)
-    if args.command in ("init", "register", "update", "track"):
-        from app import commands
-        from app.bootstrap import build_register
-
-        register = build_register(settings)
-        if args.command == "register":
-            commands.register_letter(register, args, settings)
-            return EXIT_OK
-        return getattr(commands, args.command)(register, args)
-    handler = _load_handler(args.command)
-    if handler is None:
-        print(text("cli.not_available", command=args.command), file=sys.stderr)
-        return EXIT_FAILED
+    module_name, _, function = _HANDLERS[args.command].partition(":")
+    handler = getattr(importlib.import_module(module_name), function)
     return handler(settings, args)
 
 
-# Commands whose handler lives with its area: "module:function(settings, args) -> int".
+# Each command's handler lives with its area: "module:function(settings, args) -> int".
+# Modules are imported only for the command that runs (no camera, sheet or socket
+# is touched by importing main).
 _HANDLERS = {
+    "demo": "app.demo:command",
+    "init": "app.commands:on_register",
+    "register": "app.commands:on_register",
+    "update": "app.commands:on_register",
+    "track": "app.commands:on_register",
     "receipt": "scanner.commands:receipt",
     "scan": "scanner.station_cli:scan",
     "decode": "scanner.commands:decode",
     "run": "jobs.commands:run",
     "serve": "web.commands:serve",
 }
-
-
-def _load_handler(command: str):
-    module_name, _, function = _HANDLERS[command].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None
-        raise
-    return getattr(module, function, None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,18 @@ from sitras_sheets.phone import normalise_whatsapp
 from sitras_sheets.register import Register, RegisterSnapshot, letter_key
 
 
+def on_register(settings: Settings, args: argparse.Namespace) -> int:
+    """``init``, ``register``, ``update`` and ``track`` on the configured register."""
+    from app.bootstrap import build_register
+
+    register = build_register(settings)
+    if args.command == "register":
+        register_letter(register, args, settings)
+        return 0
+    handlers = {"init": init, "update": update, "track": track}
+    return handlers[args.command](register, args)
+
+
 def init(register: Register, args: argparse.Namespace) -> int:
     changes = register.init()
     for change in changes:

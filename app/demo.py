@@ -70,6 +70,10 @@ class DemoClock:
         self.now += timedelta(**delta)
 
 
+def command(settings: Settings, args: argparse.Namespace) -> int:
+    return run_demo(settings)
+
+
 def run_demo(settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="sitras-demo-") as name:
         folder = Path(name)

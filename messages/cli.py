@@ -19,10 +19,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Receipt and sticker written to {path}",
     },
     "cli.error": {"id": "Galat: {reason}", "en": "Error: {reason}"},
-    "cli.not_available": {
-        "id": "Perintah '{command}' belum tersedia di versi ini.",
-        "en": "Command '{command}' is not available in this version yet.",
-    },
     "cli.track_header": {
         "id": "Surat {code} — {subject}\nStatus: {status}   Posisi: {position}",
         "en": "Letter {code} — {subject}\nStatus: {status}   Position: {position}",
