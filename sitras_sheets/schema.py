@@ -8,8 +8,10 @@ are left alone; blank rows are skipped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 
 from sitras_sheets.errors import SheetLayoutError
 
@@ -118,13 +120,28 @@ class HeaderMap:
         return "" if value is None else str(value).strip()
 
     def record(self, row: Sequence[object]) -> dict[str, str]:
-        """Every known field of the row as stripped text ("" where the row is short)."""
-        width = len(row)
-        record = {}
-        for field, index in self.positions.items():
-            value = row[index] if index < width else None
-            record[field] = "" if value is None else str(value).strip()
-        return record
+        """Every known field of the row as stripped text ("" where the row is short:
+        Sheets leaves out trailing blank cells)."""
+        fields, pick, reach = self._picker
+        if len(row) < reach:
+            row = [*row, *[""] * (reach - len(row))]
+        return {
+            field: value.strip()
+            if type(value) is str
+            else ""
+            if value is None
+            else str(value).strip()
+            for field, value in zip(fields, pick(row), strict=True)
+        }
+
+    @cached_property
+    def _picker(self) -> tuple[tuple[str, ...], Callable[[Sequence[object]], tuple], int]:
+        fields = tuple(self.positions)
+        indexes = [self.positions[field] for field in fields]
+        if len(indexes) == 1:
+            only = indexes[0]
+            return fields, lambda row: (row[only],), only + 1
+        return fields, itemgetter(*indexes), max(indexes) + 1
 
     def new_row(self, values: dict[str, str]) -> list[str]:
         """A full-width row with the values in their columns, blanks elsewhere."""
@@ -164,8 +181,10 @@ def map_headers(tab: Tab, header_row: Sequence[object]) -> HeaderMap:
 def data_rows(values: Sequence[Sequence[object]]) -> Iterator[tuple[int, list[object]]]:
     """(sheet row number, cells) for each non-blank row below the header."""
     for offset, row in enumerate(values[1:], start=2):
-        if any(str(cell).strip() for cell in row if cell is not None):
-            yield offset, list(row)
+        for cell in row:
+            if cell is not None and (cell if type(cell) is str else str(cell)).strip():
+                yield offset, row
+                break
 
 
 def column_letter(index: int) -> str:
