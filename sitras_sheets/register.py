@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
@@ -263,7 +265,7 @@ class Register:
         )
         headers = self._headers_for(SURAT)
         self._append_unique(
-            SURAT.name, headers, "code", [letter.to_record()], tracking_code.normalise
+            SURAT, headers, [letter.to_record()], lambda r: tracking_code.normalise(r["code"])
         )
         return letter
 
@@ -318,7 +320,7 @@ class Register:
         Returns how many rows were appended."""
         headers = self._headers_for(PINDAI)
         records = [scan.to_record() for scan in scans]
-        return self._append_unique(PINDAI.name, headers, "scan_id", records, str, verify=verify)
+        return self._append_unique(PINDAI, headers, records, itemgetter("scan_id"), verify=verify)
 
     def add_desks(self, desks: Iterable[Desk]) -> None:
         """Append rows to the desk directory (an administrator's job in the sheet;
@@ -328,43 +330,54 @@ class Register:
         if rows:
             self.grid.append_rows(MEJA.name, rows)
 
-    def append_notifications(self, records: Iterable[NotificationRecord]) -> None:
+    def append_notifications(self, records: Iterable[NotificationRecord]) -> int:
+        """Append outcome rows to the Notifikasi tab, none twice even when an
+        answer was lost (rows are matched on all their cells). Returns how many
+        rows were appended."""
         headers = self._headers_for(NOTIFIKASI)
-        rows = [headers.new_row(record.to_record()) for record in records]
-        if rows:
-            self.grid.append_rows(NOTIFIKASI.name, rows)
+        rows = [record.to_record() for record in records]
+        fields = [c.field for c in NOTIFIKASI.columns if c.field in headers.positions]
+        return self._append_unique(
+            NOTIFIKASI, headers, rows, lambda r: tuple(r.get(f, "") for f in fields)
+        )
 
     def _append_unique(
         self,
-        tab_name: str,
+        tab: Tab,
         headers: HeaderMap,
-        key_field: str,
         records: list[dict[str, str]],
-        key_of: Callable[[str], str],
+        key_of: Callable[[Mapping[str, str]], Hashable],
         *,
         verify: bool = False,
         attempts: int = 3,
     ) -> int:
         """Append records so that none appears twice, even when an earlier try
-        was applied but its answer was lost (then the tab is read and the
-        records already there are dropped before trying again)."""
+        was applied but its answer was lost: then the tab is read and the
+        records already there are dropped before trying again. Keys are
+        counted, so a record meant to appear twice (same key) still can."""
         pending = records
         for attempt in range(attempts):
             if verify or attempt:
-                tab = next(t for t in TABS if t.name == tab_name)
-                values = self.grid.read([tab_name])[tab_name]
+                values = self.grid.read([tab.name])[tab.name]
                 headers = self._map(tab, values)
-                present = set()
+                present: Counter[Hashable] = Counter()
                 for _, cells in data_rows(values):
                     try:
-                        present.add(key_of(headers.get(cells, key_field)))
+                        present[key_of(headers.record(cells))] += 1
                     except InvalidTrackingCode:
                         continue
-                pending = [r for r in pending if key_of(r[key_field]) not in present]
+                still = []
+                for record in pending:
+                    key = key_of(record)
+                    if present[key]:
+                        present[key] -= 1
+                    else:
+                        still.append(record)
+                pending = still
             if not pending:
                 return 0
             try:
-                self.grid.append_rows(tab_name, [headers.new_row(r) for r in pending])
+                self.grid.append_rows(tab.name, [headers.new_row(r) for r in pending])
             except OutcomeUnknown:
                 if attempt == attempts - 1:
                     raise

@@ -260,15 +260,6 @@ def test_a_lost_notifikasi_append_answer_resends_nothing_and_loses_no_outcome(of
     assert set(office.outcomes()) == set(expected)  # every outcome is in the tab
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: Register.append_notifications (sitras_sheets/register.py:331) appends with "
-        "grid.append_rows, not _append_unique: after OutcomeUnknown the sync tick "
-        "(jobs/sync.py:106) fails before mark_reported, and the next tick appends the same "
-        "Notifikasi rows a second time"
-    ),
-)
 @pytest.mark.parametrize("lose", LOST_ANSWERS.values(), ids=LOST_ANSWERS.keys())
 def test_a_lost_notifikasi_append_answer_leaves_one_row_per_outcome(office, lose):
     expected = _lose_the_notifikasi_append(office, lose)
