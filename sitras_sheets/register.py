@@ -338,7 +338,7 @@ class Register:
         rows = [record.to_record() for record in records]
         fields = [c.field for c in NOTIFIKASI.columns if c.field in headers.positions]
         return self._append_unique(
-            NOTIFIKASI, headers, rows, lambda r: tuple(r.get(f, "") for f in fields)
+            NOTIFIKASI, headers, rows, lambda r: tuple(r.get(f, "") for f in fields), counted=True
         )
 
     def _append_unique(
@@ -349,12 +349,14 @@ class Register:
         key_of: Callable[[Mapping[str, str]], Hashable],
         *,
         verify: bool = False,
+        counted: bool = False,
         attempts: int = 3,
     ) -> int:
         """Append records so that none appears twice, even when an earlier try
         was applied but its answer was lost: then the tab is read and the
-        records already there are dropped before trying again. Keys are
-        counted, so a record meant to appear twice (same key) still can."""
+        records already there are dropped before trying again. Keys are unique
+        (a key present means every record with it is there) unless ``counted``:
+        then a key present n times stands for n of the records."""
         pending = records
         for attempt in range(attempts):
             if verify or attempt:
@@ -369,10 +371,10 @@ class Register:
                 still = []
                 for record in pending:
                     key = key_of(record)
-                    if present[key]:
-                        present[key] -= 1
-                    else:
+                    if not present[key]:
                         still.append(record)
+                    elif counted:
+                        present[key] -= 1
                 pending = still
             if not pending:
                 return 0

@@ -231,6 +231,21 @@ def test_notifications_are_appended_and_read_back(register, backend):
     ]
 
 
+def test_a_lost_notification_append_answer_leaves_each_row_once(google_backend, sheets_double):
+    """Two retries of one message in the same minute make two identical rows;
+    a lost append answer must not double them."""
+    register = google_backend.register
+    register.init()
+    retry = NotificationRecord(
+        "2025-01-06 10:01", "7K2M-9QXD-4TR3", "diterima", "62812****7890", "Dicoba lagi"
+    )
+    sheets_double.lose_response_next("values.append")  # applied, answer lost
+
+    register.append_notifications([retry, retry])
+
+    assert register.read(notifications=True).notifications == [retry, retry]
+
+
 # -- what clerks leave in the sheet ----------------------------------------------------------
 def test_blank_rows_are_skipped(register, backend):
     first = register.add_letter(letter("Sebelum baris kosong"))
