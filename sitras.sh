@@ -7,12 +7,22 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "sitras: run as root or install sudo to let it install: ${need_debs[*]}" >&2
+    exit 2
+  fi
+}
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 
 need_debs=()
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_debs+=(python3-venv)
-ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || need_debs+=(libzbar0)
+installed libzbar0 || need_debs+=(libzbar0)
 if [ "${1:-}" = "test" ]; then
   # Debian's headless Chromium for the browser test (Playwright's own download is not used).
   command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)
@@ -21,6 +31,10 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   echo "sitras: installing ${need_debs[*]} with apt-get" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debs[@]}"
+fi
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "sitras: Python 3.11 or newer is needed (found $(python3 --version 2>&1))" >&2
+  exit 2
 fi
 
 requirements=requirements.txt
