@@ -27,33 +27,32 @@ def normalise_whatsapp(raw: object, region: str = "ID") -> str:
         raise InvalidPhoneNumber("nomor WhatsApp kosong")
     if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
         raise InvalidPhoneNumber(
-            f"nomor WhatsApp {text!r} terpotong oleh spreadsheet (format angka); "
-            "ketik ulang sebagai teks"
+            "nomor WhatsApp terpotong oleh spreadsheet (format angka); ketik ulang sebagai teks"
         )
     if not _ALLOWED.match(text):
-        raise InvalidPhoneNumber(f"nomor WhatsApp {text!r} memuat huruf atau tanda yang tidak sah")
+        raise InvalidPhoneNumber("nomor WhatsApp memuat huruf atau tanda yang tidak sah")
     text = text.lstrip("'")
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
-        raise InvalidPhoneNumber(f"nomor WhatsApp {text!r} tidak terbaca") from error
+        raise InvalidPhoneNumber("nomor WhatsApp tidak terbaca") from error
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber(
-            f"nomor WhatsApp {text!r} tidak sah (jumlah digit atau kode operator salah)"
-        )
+        raise InvalidPhoneNumber("nomor WhatsApp tidak sah (jumlah digit atau kode operator salah)")
     if phonenumbers.number_type(number) not in _WHATSAPP_TYPES:
-        raise InvalidPhoneNumber(f"nomor {text!r} bukan nomor ponsel; WhatsApp perlu nomor ponsel")
+        raise InvalidPhoneNumber("nomor bukan nomor ponsel; WhatsApp perlu nomor ponsel")
     return f"{number.country_code}{number.national_number}"
 
 
 def mask(digits: str) -> str:
-    """``6281234567890`` → ``62812****7890``: enough to recognise, not to dial."""
+    """``6281234567890`` → ``62812****7890``: enough to recognise, not to dial.
+    At least four digits are always hidden, whatever the length."""
     digits = re.sub(r"\D", "", digits or "")
     if len(digits) < 9:
         return "****"
-    return f"{digits[:5]}****{digits[-4:]}"
+    shown = max(1, len(digits) - 8)
+    return f"{digits[:shown]}****{digits[-4:]}"
 
 
 def last_four(digits: str) -> str:

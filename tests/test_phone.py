@@ -79,4 +79,17 @@ def test_anything_typed_either_normalises_or_raises_our_error(typed):
 def test_mask_shows_only_prefix_and_last_four():
     assert mask("6281234567890") == "62812****7890"
     assert mask("12") == "****"
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=15))
+def test_mask_always_hides_at_least_four_digits(digits):
+    shown = mask(digits).replace("****", "")
+    assert len(shown) <= len(digits) - 4
+
+
+@pytest.mark.parametrize("typed", ["0812-34A6-7890", "021 1234567", "081234", "6.28123E+12"])
+def test_reasons_never_repeat_the_number(typed):
+    with pytest.raises(InvalidPhoneNumber) as caught:
+        normalise_whatsapp(typed)
+    assert typed not in str(caught.value)
     assert last_four("6281234567890") == "7890"
