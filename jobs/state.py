@@ -633,6 +633,11 @@ class StateStore:
                         " WHERE seq = ?",
                         (kept, at, DEAD, now, at, reason, error_code, DEAD, seq),
                     )
+                elif kept == SENT:  # the send itself was reported already
+                    db.execute(
+                        "UPDATE outbox_messages SET delivery = ?, delivery_at = ? WHERE seq = ?",
+                        (kept, at, seq),
+                    )
                 else:
                     db.execute(
                         "UPDATE outbox_messages SET delivery = ?, delivery_at = ?,"

@@ -85,6 +85,12 @@ def test_delivered_and_read_are_logged_once_each_and_never_go_back(tmp_path):
     sink = StateSink(StateStore(settings.state.path), "Asia/Jakarta", lambda: 0.0)
     message_id = sent_message_id(settings)
     at = datetime(2026, 12, 7, 2, 5, tzinfo=UTC)
+    assert sink.record_status(message_id, "sent", at)  # Meta's own "sent": already shown
+    clock.now += timedelta(minutes=1)
+    notifier.once()
+    assert [row.status for row in register.read(notifications=True).notifications] == [
+        "Terkirim"
+    ]
     for status in ("read", "delivered", "read", "failed"):  # out of order and repeated
         assert sink.record_status(message_id, status, at)
     assert not sink.record_status("wamid.unknown", "read", at)
