@@ -238,6 +238,9 @@ class Register:
         seen: set[str] = set()
         for row, cells in data_rows(values):
             record = headers.record(cells)
+            if not record["scan_id"]:
+                problems.append(RowProblem(PINDAI.name, row, "ID Pindai kosong; baris diabaikan"))
+                continue
             if record["scan_id"] in seen:
                 continue  # the same scan appended twice is one handoff
             seen.add(record["scan_id"])

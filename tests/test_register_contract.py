@@ -247,6 +247,17 @@ def test_a_lost_notification_append_answer_leaves_each_row_once(google_backend, 
 
 
 # -- what clerks leave in the sheet ----------------------------------------------------------
+def test_a_scan_row_without_an_id_is_reported_not_read(register, backend):
+    added = register.add_letter(letter("Undangan"))
+    register.append_scans([Scan("", "2025-01-06 10:00", added.code, "ASPEM")])
+    register.append_scans([Scan("ST1-1", "2025-01-06 10:05", added.code, "UMUM")])
+
+    snapshot = register.read()
+    assert [scan.scan_id for scan in snapshot.scans] == ["ST1-1"]
+    assert [(p.tab, p.row) for p in snapshot.problems] == [(PINDAI.name, 2)]
+    assert "ID Pindai kosong" in snapshot.problems[0].message
+
+
 def test_blank_rows_are_skipped(register, backend):
     first = register.add_letter(letter("Sebelum baris kosong"))
     backend.clerk.blank_row(SURAT.name)
