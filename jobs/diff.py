@@ -216,6 +216,9 @@ class _Differ:
             seen.add(key)
             if key in held:
                 changes.markers[key] = held[key]
+                state = self.prev.letters.get(key)
+                if state is not None and key in moves:  # to the number it had before
+                    self._moved(state, moves[key], state.whatsapp)
                 continue
             state = self.prev.letters.get(key)
             if state is None:

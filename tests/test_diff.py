@@ -18,6 +18,7 @@ from jobs.diff import Snapshot, diff, sheet_updates
 from sitras_sheets import tracking_code
 from sitras_sheets.grid import CellWrite
 from sitras_sheets.models import Desk
+from sitras_sheets.phone import normalise_whatsapp
 from sitras_sheets.register import Register
 from sitras_sheets.schema import MEJA, PINDAI, SURAT, TABS
 
@@ -325,6 +326,21 @@ def test_duplicate_code_rows_are_marked_and_hold_the_letter():
     del grid.tabs[SURAT.name][1]  # fixed: the original row again, unchanged
     changes, snapshot = tick(grid, snapshot)
     assert changes.events == []
+
+
+def test_a_letter_held_by_a_duplicate_row_still_tells_its_sender_it_moved():
+    grid = sheet(1)
+    code = code_of(0)
+    _, snapshot = tick(grid, None)
+    before = snapshot.letters[tracking_code.normalise(code)].whatsapp
+    copy = list(grid.tabs[SURAT.name][1])
+    copy[grid.tabs[SURAT.name][0].index("No. WhatsApp")] = "0813-1111-2222"
+    grid.tabs[SURAT.name].append(copy)
+    scan(grid, "01A", code, "ASPEM", "2026-12-02 10:00")
+    changes, snapshot = tick(grid, snapshot)
+    (event,) = changes.events
+    assert event.kind == events.MOVED
+    assert event.to == normalise_whatsapp(before)  # the number on file, not the copy's
 
 
 # -- scans -----------------------------------------------------------------------------
