@@ -88,9 +88,7 @@ def test_delivered_and_read_are_logged_once_each_and_never_go_back(tmp_path):
     assert sink.record_status(message_id, "sent", at)  # Meta's own "sent": already shown
     clock.now += timedelta(minutes=1)
     notifier.once()
-    assert [row.status for row in register.read(notifications=True).notifications] == [
-        "Terkirim"
-    ]
+    assert [row.status for row in register.read(notifications=True).notifications] == ["Terkirim"]
     for status in ("read", "delivered", "read", "failed"):  # out of order and repeated
         assert sink.record_status(message_id, status, at)
     assert not sink.record_status("wamid.unknown", "read", at)
