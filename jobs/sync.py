@@ -28,6 +28,7 @@ from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
 from sitras_sheets.register import Register
 
+APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
 logger = logging.getLogger("sitras.notifier")
 
 
@@ -103,8 +104,13 @@ class SyncJob:
             if key.startswith("dup:") and key not in report.missing
         }
         if reports:
-            self.register.append_notifications(r.record for r in reports)
+            # If a tick died between its append and mark_reported, those rows may
+            # be in the tab already: the next append checks the tab first.
+            unsure = self.store.meta(APPEND_IN_FLIGHT) == "1"
+            self.store.set_meta(APPEND_IN_FLIGHT, "1")
+            self.register.append_notifications((r.record for r in reports), verify=unsure)
             self.store.mark_reported([r.seq for r in reports])
+            self.store.set_meta(APPEND_IN_FLIGHT, "")
             report.reported = len(reports)
         self._seen_version, self._last_read = version, started
         if report.events or report.rows_written or report.baseline:

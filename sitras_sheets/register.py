@@ -333,7 +333,9 @@ class Register:
         if rows:
             self.grid.append_rows(MEJA.name, rows)
 
-    def append_notifications(self, records: Iterable[NotificationRecord]) -> int:
+    def append_notifications(
+        self, records: Iterable[NotificationRecord], *, verify: bool = False
+    ) -> int:
         """Append outcome rows to the Notifikasi tab, none twice even when an
         answer was lost (rows are matched on all their cells). Returns how many
         rows were appended."""
@@ -341,7 +343,12 @@ class Register:
         rows = [record.to_record() for record in records]
         fields = [c.field for c in NOTIFIKASI.columns if c.field in headers.positions]
         return self._append_unique(
-            NOTIFIKASI, headers, rows, lambda r: tuple(r.get(f, "") for f in fields), counted=True
+            NOTIFIKASI,
+            headers,
+            rows,
+            lambda r: tuple(r.get(f, "") for f in fields),
+            counted=True,
+            verify=verify,
         )
 
     def _append_unique(

@@ -243,7 +243,7 @@ def _lose_the_notifikasi_append(office: Office, lose) -> list[tuple[str, str, st
     siti = office.letter(SITI, "Izin keramaian")
     budi = office.letter(BUDI, "Undangan rapat")
     lose(office.sheets)  # the only append of this cycle is the Notifikasi tab's
-    assert isinstance(office.cycle(), OutcomeUnknown | None)  # today: OutcomeUnknown
+    assert isinstance(office.cycle(), OutcomeUnknown | None)
     assert office.sheets.pending_faults() == 0
     assert len(office.outcomes()) == 2  # the append was applied; only its answer was lost
     for seconds in (6, 60, 600):
@@ -388,3 +388,22 @@ def test_an_expired_token_pauses_delivery_and_then_everything_goes_out_once(offi
     assert office.outcomes() == sorted(
         [receipt(SITI, siti), receipt(BUDI, budi), receipt(RINA, rina)]
     )
+
+
+def test_a_tick_that_dies_between_its_append_and_its_bookkeeping_appends_nothing_twice(
+    office, monkeypatch
+):
+    siti = office.letter(SITI, "Izin keramaian")
+    store = office.notifier.store
+    real = store.mark_reported
+
+    def crash_once(seqs):
+        monkeypatch.setattr(store, "mark_reported", real)
+        raise SitrasError("proses mati tepat setelah menulis tab Notifikasi")
+
+    monkeypatch.setattr(store, "mark_reported", crash_once)
+    assert isinstance(office.cycle(), SitrasError)
+    assert len(office.outcomes()) == 1  # the rows were appended before the crash
+    for seconds in (6, 60):
+        assert office.cycle(seconds) is None
+    assert office.outcomes() == [receipt(SITI, siti)]
