@@ -101,7 +101,7 @@ def state_ports(settings, code: str):
             disposition="Asisten Pemerintahan: untuk ditindaklanjuti",
         )
         steps.append(
-            Step(each, "pindah", "2025-12-04 09:12", "", "UMUM", "Bagian Umum", "", f"a{number}")
+            Step(each, "pindah", "2025-12-04 09:12", "", "UMUM", "Bagian Umum", f"a{number}")
         )
         steps.append(
             Step(

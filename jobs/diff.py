@@ -119,7 +119,6 @@ class Step(NamedTuple):
     value: str = ""  # the status or the disposition
     desk: str = ""
     desk_name: str = ""  # shown if the desk has left the Meja tab since
-    responsible: str = ""  # not stored: the page shows the Meja tab's current one
     ref: str = ""  # the scan id of a pindah
 
 

@@ -573,8 +573,8 @@ def seed_state(path, code: str):
         updated_at="2025-12-04 09:16",
     )
     steps = [
-        Step(code, "pindah", "2025-12-04 09:15", "", "UMUM", "Bagian Umum", "", "s1"),
-        Step(code, "pindah", "2025-12-04 11:40", "", "ASPEM", "Asisten Pemerintahan", "", "s2"),
+        Step(code, "pindah", "2025-12-04 09:15", "", "UMUM", "Bagian Umum", "s1"),
+        Step(code, "pindah", "2025-12-04 11:40", "", "ASPEM", "Asisten Pemerintahan", "s2"),
     ]
     desks = {
         "UMUM": Desk("UMUM", "Bagian Umum", "Hj. Ratna Dewi Kusuma"),

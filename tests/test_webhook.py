@@ -481,7 +481,7 @@ def state(tmp_path, code):
         status="Didisposisi",
         disposition=DISPOSITION,
     )
-    step = Step(code, "pindah", "2025-12-04 09:15", "", "ASPEM", "Asisten Pemerintahan", "", "s1")
+    step = Step(code, "pindah", "2025-12-04 09:15", "", "ASPEM", "Asisten Pemerintahan", "s1")
     desks = {"ASPEM": Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani")}
     changes = Changes(baseline=True, letters={code: letter}, steps=[step], desks=desks)
     state.apply(changes, now=1.0, stamp="2025-12-04 09:16")
