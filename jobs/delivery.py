@@ -24,6 +24,7 @@ from jobs.office_hours import QuietHours
 from jobs.providers.cloud import RESEND_AS
 from jobs.state import OutboxEntry, StateStore
 from messages import text
+from sitras_sheets.backoff import backoff_delay
 from sitras_sheets.clock import Clock, sheet_time
 from sitras_sheets.errors import SitrasError
 
@@ -42,8 +43,7 @@ class Backoff:
     max_attempts: int = 10
 
     def delay(self, attempts: int, rand: Callable[[], float] = random.random) -> float:
-        ceiling = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
-        return ceiling / 2 + rand() * ceiling / 2
+        return backoff_delay(attempts, self.base, self.cap, rand)
 
 
 @dataclass

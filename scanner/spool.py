@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import secrets
 import sqlite3
 import threading
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sitras_sheets.backoff import backoff_delay
 from sitras_sheets.errors import SitrasError
 from sitras_sheets.models import Scan
 
@@ -294,22 +296,22 @@ def sync_once(
 
 
 class Backoff:
-    """Exponential delays with jitter: base, 2·base, 4·base … up to ``maximum``."""
+    """The sender's pauses after failures in a row: base, 2·base, 4·base … up
+    to ``maximum``, jittered (``sitras_sheets.backoff``)."""
 
     def __init__(
         self,
         base: float = 1.0,
         maximum: float = 60.0,
         *,
-        jitter: Callable[[], float] = lambda: 0.8 + 0.4 * secrets.randbelow(1001) / 1000,
+        rand: Callable[[], float] = random.random,
     ) -> None:
-        self.base, self.maximum, self._jitter = base, maximum, jitter
+        self.base, self.maximum, self._rand = base, maximum, rand
         self.failures = 0
 
     def next(self) -> float:
-        delay = min(self.maximum, self.base * 2**self.failures) * self._jitter()
         self.failures += 1
-        return min(delay, self.maximum)
+        return backoff_delay(self.failures, self.base, self.maximum, self._rand)
 
     def reset(self) -> None:
         self.failures = 0

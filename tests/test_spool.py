@@ -283,7 +283,7 @@ def test_the_sender_backs_off_while_offline_and_says_when_it_is_back(tmp_path: P
         spool,
         register,
         idle_seconds=5.0,
-        backoff=Backoff(1.0, 8.0, jitter=lambda: 1.0),
+        backoff=Backoff(1.0, 8.0, rand=lambda: 1.0),
         on_status=lambda online, reason: said.append((online, reason)),
     )
     spool.add(make_scans(1)[0])
@@ -304,7 +304,7 @@ def test_a_bug_in_the_sender_does_not_kill_it(tmp_path: Path) -> None:
 
     spool = Spool(tmp_path / "state.sqlite3")
     spool.add(make_scans(1)[0])
-    syncer = SpoolSyncer(spool, Broken(), backoff=Backoff(1.0, 8.0, jitter=lambda: 1.0))
+    syncer = SpoolSyncer(spool, Broken(), backoff=Backoff(1.0, 8.0, rand=lambda: 1.0))
     assert syncer.round() == 1.0 and syncer.online is False
     assert spool.counts().pending == 1
 
