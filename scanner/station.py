@@ -61,7 +61,7 @@ class ScanResult:
 
 # -- the letters, cached ----------------------------------------------------------------
 class SnapshotSource(Protocol):
-    def read(self) -> RegisterSnapshot: ...
+    def read(self, *, scans: bool = True) -> RegisterSnapshot: ...
 
 
 class LetterCache:
@@ -119,7 +119,7 @@ class LetterCache:
         if self._monotonic() < self._next_read:
             return
         try:
-            snapshot = self.register.read()
+            snapshot = self.register.read(scans=False)  # letters and desks are enough
         except SitrasError as error:
             log.debug("letter cache not refreshed: %s", error)
             with self._lock:

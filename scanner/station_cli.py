@@ -159,7 +159,7 @@ def _run(
 def _check_register(register: Register, letters: LetterCache, desk: str, say, lang: str) -> None:
     """Read the register once at start: fills the letter cache and checks the desk."""
     try:
-        snapshot = register.read()
+        snapshot = register.read(scans=False)
     except SitrasError as error:
         say(text("scan.register_unreachable", lang, reason=error))
         return

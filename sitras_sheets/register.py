@@ -152,19 +152,20 @@ class Register:
         return changes
 
     # -- reading -------------------------------------------------------------
-    def read(self, *, notifications: bool = False) -> RegisterSnapshot:
-        """Surat, Pindai and Meja (and Notifikasi if asked) in one request. The
-        Notifikasi header row comes along anyway, so that an append right after
-        (the sync tick's) needs no read of its own."""
-        tabs = [SURAT, PINDAI, MEJA] + ([NOTIFIKASI] if notifications else [])
-        header_only = [] if notifications else [NOTIFIKASI.name]
-        values = self.grid.read([tab.name for tab in tabs], header_only)
+    def read(self, *, scans: bool = True, notifications: bool = False) -> RegisterSnapshot:
+        """Surat, Meja, Pindai (unless ``scans`` is False: stations and clerks'
+        look-ups need no scan log) and Notifikasi if asked, in one request. The
+        header rows of the tabs not read come along, so that an append right
+        after needs no read of its own."""
+        tabs = [SURAT, MEJA] + ([PINDAI] if scans else []) + ([NOTIFIKASI] if notifications else [])
+        header_only = [tab for tab in (PINDAI, NOTIFIKASI) if tab not in tabs]
+        values = self.grid.read([tab.name for tab in tabs], [tab.name for tab in header_only])
         maps = {tab.name: self._map(tab, values[tab.name]) for tab in tabs}
-        if not notifications:
-            self._map(NOTIFIKASI, values[NOTIFIKASI.name])
+        for tab in header_only:
+            self._map(tab, values[tab.name])
         problems: list[RowProblem] = []
         letters = self._letters(maps[SURAT.name], values[SURAT.name], problems)
-        scans = self._scans(maps[PINDAI.name], values[PINDAI.name], problems)
+        scan_log = self._scans(maps[PINDAI.name], values[PINDAI.name], problems) if scans else []
         desks: dict[str, Desk] = {}
         for row, cells in data_rows(values[MEJA.name]):
             desk = Desk.from_record(maps[MEJA.name].record(cells))
@@ -180,7 +181,7 @@ class Register:
                 _notification(maps[NOTIFIKASI.name].record(cells))
                 for _, cells in data_rows(values[NOTIFIKASI.name])
             ]
-        return RegisterSnapshot(letters, scans, desks, sent, problems)
+        return RegisterSnapshot(letters, scan_log, desks, sent, problems)
 
     def _map(self, tab: Tab, values: list[list[str]]) -> HeaderMap:
         headers = map_headers(tab, values[0] if values else [])
@@ -399,7 +400,7 @@ class Register:
 
     # -- clerk edits without a spreadsheet (local register) ------------------
     def find(self, code: str) -> Letter:
-        return self.read().letter(code)
+        return self.read(scans=False).letter(code)
 
 
 def _notification(record: dict[str, str]) -> NotificationRecord:

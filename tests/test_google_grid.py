@@ -378,6 +378,25 @@ def test_a_register_read_is_one_batch_get(ready, sheets_double):
     assert sheets_double.counts(since=mark) == {"values.batchGet": 2}
 
 
+def test_a_look_up_without_scans_fetches_only_the_scan_logs_header(ready, sheets_double):
+    added = ready.add_letter(a_letter())
+    ready.append_scans([Scan("ST-1", "2025-01-06 10:00", added.code, "ASPEM")])
+    mark = sheets_double.mark()
+
+    snapshot = ready.read(scans=False)
+
+    assert snapshot.scans == [] and snapshot.letter(added.code).subject == added.subject
+    (request,) = sheets_double.requests[mark:]
+    assert sorted(request.params["ranges"]) == [
+        "'Meja'",
+        "'Notifikasi'!1:1",
+        "'Pindai'!1:1",
+        "'Surat'",
+    ]
+    ready.append_scans([Scan("ST-2", "2025-01-06 10:05", added.code, "UMUM")])
+    assert sheets_double.counts(since=mark) == {"values.batchGet": 1, "values.append": 1}
+
+
 def test_a_tick_updating_many_letters_is_one_batch_update(ready, sheets_double, book):
     codes = [tracking_code.display(tracking_code.generate()) for _ in range(60)]
     book.tab(SURAT.name).load(

@@ -51,9 +51,9 @@ class CountingReads:
     def __init__(self, register: Register) -> None:
         self.register, self.reads = register, 0
 
-    def read(self):
+    def read(self, **options):
         self.reads += 1
-        return self.register.read()
+        return self.register.read(**options)
 
 
 @pytest.fixture
