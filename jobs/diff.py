@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
@@ -36,6 +36,7 @@ from typing import NamedTuple
 from jobs.events import DISPOSED, MOVED, RECEIVED, STATUS, Event, event_id
 from messages import text
 from sitras_sheets import tracking_code
+from sitras_sheets.bulk import collector_paused
 from sitras_sheets.clock import sheet_time
 from sitras_sheets.errors import InvalidPhoneNumber, InvalidTrackingCode
 from sitras_sheets.models import STATUS_VALUES, Desk, Letter, Scan, Status
@@ -48,10 +49,11 @@ RECEIPT_NONE, RECEIPT_SENT, RECEIPT_BAD = "", "sent", "bad"
 _ORIGINAL_ROW = re.compile(r"baris (\d+)")
 
 
-@dataclass(frozen=True, slots=True)
-class LetterState:
+class LetterState(NamedTuple):
     """One letter as the notifier last saw it: the clerk's cells it cares about,
-    the last valid status and non-empty disposition, and bookkeeping."""
+    the last valid status and non-empty disposition, and bookkeeping. A named
+    tuple: immutable, cheap to build by the hundred thousand (a baseline) and
+    stored as the row it is."""
 
     code: str  # bare
     number: str = ""
@@ -86,8 +88,7 @@ class LetterState:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """Where a code was last scanned: the desk, since when (the scan that
     brought it there), and the latest scan of the code at all."""
 
@@ -179,7 +180,8 @@ def diff(
     new_code: Callable[[], str] = tracking_code.generate,
 ) -> Changes:
     """What changed between the last snapshot and the register read now."""
-    return _Differ(previous, current, now, new_code).run()
+    with collector_paused():
+        return _Differ(previous, current, now, new_code).run()
 
 
 class _Differ:
@@ -206,6 +208,7 @@ class _Differ:
         moves = self._scans(self.current.scans)
         held = self._problem_rows(self.current.problems)
         pending_codes = {p.code: p for p in self.prev.pending.values()}
+        known = self.prev.letters
         seen: set[str] = set()
         for letter in self.current.letters:
             key = letter.key or letter_key(letter)
@@ -213,13 +216,12 @@ class _Differ:
                 self._row_without_valid_code(letter, key)
                 continue
             seen.add(key)
+            state = known.get(key)
             if key in held:
                 changes.markers[key] = held[key]
-                state = self.prev.letters.get(key)
                 if state is not None and key in moves:  # to the number it had before
                     self._moved(state, moves[key], state.whatsapp)
                 continue
-            state = self.prev.letters.get(key)
             if state is None:
                 pending = pending_codes.get(key)
                 quiet = self.baseline or (pending is not None and pending.baseline)
@@ -235,56 +237,66 @@ class _Differ:
                 self._moved(state, position, state.whatsapp)
         for code, state in self.prev.letters.items():
             if state.present and code not in seen and code not in changes.letters:
-                changes.letters[code] = replace(state, present=False)
+                changes.letters[code] = state._replace(present=False)
         changes.pending_done.extend(key for key in self.prev.pending if key not in changes.assigned)
         return changes
 
     # -- scans -------------------------------------------------------------------
     def _scans(self, scans: Iterable[Scan]) -> dict[str, Position]:
-        """Read the scans not seen before; returns the codes whose desk changed."""
+        """Read the scans not seen before; returns the codes whose desk changed.
+
+        The rule, scan by scan in (time, scan id) order from a code's previous
+        position: a scan at another desk moves the letter there (since that
+        scan); a scan not after the code's last known scan (a late arrival)
+        is ignored. A first read meets the whole scan log (half a million rows
+        on a busy sheet), so the scans are walked newest first instead: a
+        code's latest scan gives its desk, the walk goes back while the desk is
+        the same, and the code is closed at the first scan at another desk or
+        not after its last known scan; most scans then cost a set look-up.
+        Codes are grouped as the register shows them (display form)."""
         known = self.prev.scan_ids
-        fresh = [scan for scan in scans if scan.scan_id not in known]
+        fresh = [scan for scan in scans if scan.scan_id not in known] if known else list(scans)
         if not fresh:
             return {}
         fresh.sort(key=attrgetter("time", "scan_id"))
         self.changes.scans = fresh
         previous = self.prev.positions
-        desk_codes: dict[str, str] = {}
-        # code → [desk, since, scan id that brought it there, last time, last scan id]
-        running: dict[str, list[str]] = {}
-        for scan in fresh:
-            code = scan.code.replace("-", "")  # the register shows valid codes only
-            desk = desk_codes.get(scan.desk)
-            if desk is None:
-                desk = desk_codes[scan.desk] = desk_code(scan.desk)
-            when, scan_id = scan.time, scan.scan_id
-            now = running.get(code)
-            if now is None:
-                before = previous.get(code)
-                if before is None:
-                    running[code] = [desk, when, scan_id, when, scan_id]
-                    continue
-                now = running[code] = [
-                    before.desk,
-                    before.since,
-                    before.scan_id,
-                    before.last_time,
-                    before.last_scan_id,
-                ]
-            if (when, scan_id) <= (now[3], now[4]):
-                continue  # an older scan that arrived late does not move the letter
-            if now[0] != desk:
-                now[0], now[1], now[2] = desk, when, scan_id
-            now[3], now[4] = when, scan_id
+        desks = {raw: desk_code(raw) for raw in {scan.desk for scan in fresh}}
+        runs: dict[str, _Run] = {}
+        closed: set[str] = set()
+        for scan in reversed(fresh):
+            code = scan.code
+            if code in closed:
+                continue
+            run = runs.get(code)
+            if run is None:
+                before = previous.get(code.replace("-", "")) if previous else None
+                run = _Run(desks[scan.desk], scan, scan, before)
+                if run.covered(scan):
+                    closed.add(code)  # late arrivals only
+                else:
+                    runs[code] = run
+            elif run.covered(scan):
+                closed.add(code)  # the previous position covers the rest
+            elif desks[scan.desk] == run.desk:
+                run.since = scan
+            else:
+                run.broken = True
+                closed.add(code)
         moved = {}
-        for code, values in running.items():
-            position = Position(code, *values)
-            before = previous.get(code)
+        for code, run in runs.items():
+            bare = code.replace("-", "")
+            before, latest = run.before, run.latest
+            if before is not None and before.desk == run.desk and not run.broken:
+                since, since_id = before.since, before.scan_id
+            else:
+                since, since_id = run.since.time, run.since.scan_id
+            position = Position(bare, run.desk, since, since_id, latest.time, latest.scan_id)
             if position == before:
                 continue
-            self.changes.positions[code] = position
-            if before is None or before.desk != position.desk:
-                moved[code] = position
+            self.changes.positions[bare] = position
+            if before is None or before.desk != run.desk:
+                moved[bare] = position
         return moved
 
     # -- rows with problems --------------------------------------------------------
@@ -325,8 +337,8 @@ class _Differ:
     def _new_letter(self, letter: Letter, code: str, moved: Position | None, quiet: bool) -> None:
         status = _status(letter.status)
         state = LetterState(
-            code=code,
-            **_cell_values(letter),
+            code,
+            *_cell_values(letter),
             status=status or "",
             disposition=letter.disposition,
             receipt=RECEIPT_SENT if quiet else RECEIPT_NONE,
@@ -354,7 +366,7 @@ class _Differ:
         before = state
         status = _status(letter.status)
         state = _cells(state, letter)
-        state = replace(state, present=True, marker=_status_marker(letter.status, status))
+        state = state._replace(present=True, marker=_status_marker(letter.status, status))
         if (
             state.receipt != RECEIPT_SENT
             and letter.whatsapp
@@ -366,11 +378,11 @@ class _Differ:
         if letter.disposition and letter.disposition != before.disposition:
             state = self._event(state, DISPOSED, letter.whatsapp, disposition=letter.disposition)
             self.changes.steps.append(Step(code, DISPOSED, self.stamp, letter.disposition))
-            state = replace(state, disposition=letter.disposition)
+            state = state._replace(disposition=letter.disposition)
         if status and status != before.status:
             state = self._event(state, STATUS, letter.whatsapp, status=status)
             self.changes.steps.append(Step(code, STATUS, self.stamp, status))
-            state = replace(state, status=status)
+            state = state._replace(status=status)
         self.changes.letters[code] = state
 
     def _moved(self, state: LetterState, moved: Position, whatsapp: str) -> None:
@@ -380,12 +392,12 @@ class _Differ:
 
     def _receipt(self, state: LetterState, whatsapp: str) -> LetterState:
         if not whatsapp.strip():  # the receipt waits for a number
-            return replace(state, notification=text("notifier.no_phone"), updated_at=self.stamp)
+            return state._replace(notification=text("notifier.no_phone"), updated_at=self.stamp)
         to, error = self._recipient(whatsapp)
         ref = to or whatsapp
         values = {"time": state.received_at or self.stamp}
         state = self._event(state, RECEIVED, whatsapp, ref=ref, **values)
-        return replace(state, receipt=RECEIPT_BAD if error else RECEIPT_SENT)
+        return state._replace(receipt=RECEIPT_BAD if error else RECEIPT_SENT)
 
     def _move_event(self, state: LetterState, moved: Position, whatsapp: str) -> LetterState:
         desk = self.desks.get(moved.desk)
@@ -405,7 +417,7 @@ class _Differ:
     ) -> LetterState:
         """Add an event (or, without a number, say in the row that none went out)."""
         if not whatsapp.strip():
-            return replace(state, notification=text("notifier.no_phone"), updated_at=self.stamp)
+            return state._replace(notification=text("notifier.no_phone"), updated_at=self.stamp)
         to, error = self._recipient(whatsapp)
         display = tracking_code.display(state.code)
         value = values.get("desk_code") or values.get("status") or values.get("disposition", "")
@@ -426,7 +438,7 @@ class _Differ:
                 error=error,
             )
         )
-        return replace(state, rev=state.rev + 1, updated_at=self.stamp)
+        return state._replace(rev=state.rev + 1, updated_at=self.stamp)
 
     def _recipient(self, whatsapp: str) -> tuple[str, str]:
         """(digits, "") for a usable number, ("", reason) otherwise."""
@@ -449,28 +461,54 @@ def _status(cell: str) -> str | None:
     return status.value if status is not None else None
 
 
+@dataclass(slots=True)
+class _Run:
+    """A code's latest run of scans at one desk, as ``_Differ._scans`` walks
+    back through them: the desk, the earliest scan of the run so far, the
+    latest scan, the previous position and whether a scan at another desk
+    ended the run."""
+
+    desk: str
+    since: Scan
+    latest: Scan
+    before: Position | None
+    broken: bool = False
+
+    def covered(self, scan: Scan) -> bool:
+        """Whether the previous position already covers the scan (not after its last)."""
+        before = self.before
+        return before is not None and (scan.time, scan.scan_id) <= (
+            before.last_time,
+            before.last_scan_id,
+        )
+
+
 def desk_code(text: str) -> str:
     """A desk code as the notifier keys it (the Meja tab's code, any case)."""
     return text.strip().upper()
 
 
 def _cells(state: LetterState, letter: Letter) -> LetterState:
-    return replace(state, **_cell_values(letter))
+    return state._replace(**dict(zip(_CELL_FIELDS, _cell_values(letter), strict=True)))
 
 
-def _cell_values(letter: Letter) -> dict[str, str]:
-    """The clerk's cells the notifier keeps, as LetterState fields."""
-    return {
-        "number": letter.number,
-        "subject": letter.subject,
-        "sender": letter.sender,
-        "sender_org": letter.sender_org,
-        "whatsapp": letter.whatsapp,
-        "received_at": letter.received_at,
-        "addressed_to": letter.addressed_to,
-        "status_cell": letter.status,
-        "disposition_cell": letter.disposition,
-    }
+# The clerk's cells a LetterState keeps: its fields after ``code``, in this order.
+_CELL_FIELDS = LetterState._fields[1:10]
+
+
+def _cell_values(letter: Letter) -> tuple[str, ...]:
+    """The row's values for ``_CELL_FIELDS``."""
+    return (
+        letter.number,
+        letter.subject,
+        letter.sender,
+        letter.sender_org,
+        letter.whatsapp,
+        letter.received_at,
+        letter.addressed_to,
+        letter.status,
+        letter.disposition,
+    )
 
 
 def _status_marker(cell: str, status: str | None) -> str:

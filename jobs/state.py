@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from jobs.diff import Changes, LetterState, PendingCode, Position, Snapshot, desk_code
@@ -47,8 +47,8 @@ _OUTCOME_TEXT = {
     DEAD: "notifier.outcome.dead",
 }
 
-_LETTER_FIELDS = [f.name for f in fields(LetterState)]
-_POSITION_FIELDS = [f.name for f in fields(Position)]
+_LETTER_FIELDS = list(LetterState._fields)
+_POSITION_FIELDS = list(Position._fields)
 _DESK_FIELDS = [f.name for f in fields(Desk)]
 
 _SCHEMA = (
@@ -272,10 +272,10 @@ class StateStore:
         names = ", ".join(_LETTER_FIELDS)
         letters = {}
         for row in self._query(f"SELECT {names} FROM notifier_letters"):
-            state = LetterState(*row)
-            letters[state.code] = replace(state, present=bool(state.present))
+            state = LetterState._make(row)
+            letters[state.code] = state._replace(present=bool(state.present))
         positions = {
-            row[0]: Position(*row)
+            row[0]: Position._make(row)
             for row in self._query(f"SELECT {', '.join(_POSITION_FIELDS)} FROM notifier_positions")
         }
         desks = {
@@ -303,12 +303,12 @@ class StateStore:
                 db.executemany(
                     f"INSERT OR REPLACE INTO notifier_letters ({', '.join(_LETTER_FIELDS)})"
                     f" VALUES ({', '.join('?' for _ in _LETTER_FIELDS)})",
-                    [astuple(state) for state in changes.letters.values()],
+                    list(changes.letters.values()),
                 )
             if changes.positions:
                 db.executemany(
                     "INSERT OR REPLACE INTO notifier_positions VALUES (?, ?, ?, ?, ?, ?)",
-                    [astuple(position) for position in changes.positions.values()],
+                    list(changes.positions.values()),
                 )
             if changes.desks is not None:
                 db.execute("DELETE FROM notifier_desks")
@@ -598,7 +598,7 @@ class StateStore:
                 )
             with self._lock:
                 for code, note in changed.items():
-                    snapshot.letters[code] = replace(snapshot.letters[code], notification=note)
+                    snapshot.letters[code] = snapshot.letters[code]._replace(notification=note)
         return changed
 
     # -- the web: delivery statuses and inbound messages --------------------------------
@@ -680,7 +680,7 @@ class StateStore:
             raise
         if not rows:
             return None
-        state = LetterState(*rows[0])
+        state = LetterState._make(rows[0])
         desks = {
             row[0]: (row[1], row[2])
             for row in self._query("SELECT code, name, responsible FROM notifier_desks")

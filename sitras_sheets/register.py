@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from sitras_sheets import tracking_code
+from sitras_sheets.bulk import collector_paused
 from sitras_sheets.clock import Clock, sheet_time
 from sitras_sheets.errors import (
     InvalidTrackingCode,
@@ -160,12 +161,19 @@ class Register:
         tabs = [SURAT, MEJA] + ([PINDAI] if scans else []) + ([NOTIFIKASI] if notifications else [])
         header_only = [tab for tab in (PINDAI, NOTIFIKASI) if tab not in tabs]
         values = self.grid.read([tab.name for tab in tabs], [tab.name for tab in header_only])
+        with collector_paused():
+            return self._snapshot(tabs, header_only, values)
+
+    def _snapshot(self, tabs: list[Tab], header_only: list[Tab], values) -> RegisterSnapshot:
+        """Map the cells read into letters, scans, desks and notifications."""
         maps = {tab.name: self._map(tab, values[tab.name]) for tab in tabs}
         for tab in header_only:
             self._map(tab, values[tab.name])
         problems: list[RowProblem] = []
         letters = self._letters(maps[SURAT.name], values[SURAT.name], problems)
-        scan_log = self._scans(maps[PINDAI.name], values[PINDAI.name], problems) if scans else []
+        scan_log = (
+            self._scans(maps[PINDAI.name], values[PINDAI.name], problems) if PINDAI in tabs else []
+        )
         desks: dict[str, Desk] = {}
         for row, cells in data_rows(values[MEJA.name]):
             desk = Desk.from_record(maps[MEJA.name].record(cells))
@@ -176,7 +184,7 @@ class Register:
             else:
                 desks[desk.code.upper()] = desk
         sent = []
-        if notifications:
+        if NOTIFIKASI in tabs:
             sent = [
                 _notification(maps[NOTIFIKASI.name].record(cells))
                 for _, cells in data_rows(values[NOTIFIKASI.name])

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobs import events
-from jobs.diff import Snapshot, diff, sheet_updates
+from jobs.diff import LetterState, Position, Snapshot, diff, sheet_updates
 from sitras_sheets import tracking_code
 from sitras_sheets.grid import CellWrite
-from sitras_sheets.models import Desk
+from sitras_sheets.models import Desk, Scan
 from sitras_sheets.phone import normalise_whatsapp
-from sitras_sheets.register import Register
+from sitras_sheets.register import Register, RegisterSnapshot
 from sitras_sheets.schema import MEJA, PINDAI, SURAT, TABS
 
 OFFICE = ZoneInfo("Asia/Jakarta")
@@ -433,3 +433,56 @@ def test_desk_directory_changes_are_kept():
     assert changes.desks is not None and snapshot.desks["HUKUM"] == Desk(
         "HUKUM", "Bagian Hukum", "Kabag Hukum", "", "8"
     )
+
+
+# -- positions from many scans at once ------------------------------------------------------
+def replay(before: Position | None, scans: list[Scan]) -> Position | None:
+    """The position rule told one scan at a time, in (time, scan id) order."""
+    position = before
+    for scan in sorted(scans, key=lambda s: (s.time, s.scan_id)):
+        desk = scan.desk.strip().upper()
+        code = tracking_code.normalise(scan.code)
+        if position is None:
+            position = Position(code, desk, scan.time, scan.scan_id, scan.time, scan.scan_id)
+        elif (scan.time, scan.scan_id) > (position.last_time, position.last_scan_id):
+            if desk != position.desk:
+                position = position._replace(desk=desk, since=scan.time, scan_id=scan.scan_id)
+            position = position._replace(last_time=scan.time, last_scan_id=scan.scan_id)
+    return position
+
+
+SCAN_TIMES = st.sampled_from([f"2026-12-02 10:0{minute}" for minute in range(4)])
+SCAN_DESKS = st.sampled_from(["ASPEM", "UMUM", "umum ", "SEKDA"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2), SCAN_TIMES, SCAN_DESKS), min_size=1, max_size=25),
+    st.lists(st.one_of(st.none(), st.tuples(SCAN_TIMES, SCAN_DESKS)), min_size=3, max_size=3),
+)
+def test_positions_from_a_batch_of_scans_match_replaying_them_one_by_one(scans, previous):
+    codes = [code_of(n) for n in range(3)]
+    bare = [tracking_code.normalise(code) for code in codes]
+    positions = {}
+    for n, before in enumerate(previous):
+        if before is not None:  # id "M…" sorts after the new scans' "K…" at equal times
+            when, desk = before
+            desk = desk.strip().upper()
+            positions[bare[n]] = Position(bare[n], desk, when, "M0", when, "M0")
+    snapshot = Snapshot(
+        letters={code: LetterState(code, whatsapp=PHONE, present=False) for code in bare},
+        positions=dict(positions),
+    )
+    batch = [
+        Scan(f"K{number:03d}", when, codes[which], desk)
+        for number, (which, when, desk) in enumerate(scans)
+    ]
+    current = RegisterSnapshot(letters=[], scans=batch, desks={})
+    changes = diff(snapshot, current, now=NOW)
+    for n, code in enumerate(codes):
+        before = positions.get(bare[n])
+        expected = replay(before, [scan for scan in batch if scan.code == code])
+        assert changes.positions.get(bare[n], before) == expected
+        moved = expected is not None and (before is None or before.desk != expected.desk)
+        told = [e for e in changes.events if e.kind == events.MOVED and e.code == bare[n]]
+        assert len(told) == int(moved)
