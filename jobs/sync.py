@@ -13,7 +13,12 @@
 
 The version seen is remembered only once the whole tick succeeded, so a failed
 write is retried by the next tick. Our own writes change the version too: the
-tick after a write reads once more (and finds nothing to do)."""
+tick after a write reads once more (and finds nothing to do).
+
+Drive's metadata has been reported to lag behind edits, so the tick measures
+the lag it sees: after each of its own writes it notes how long the version
+stayed unchanged (``VersionLag``), and a full read that finds changes the
+unchanged version hid is logged too."""
 
 from __future__ import annotations
 
@@ -24,12 +29,24 @@ from dataclasses import dataclass, field
 
 from jobs.diff import diff, sheet_updates
 from jobs.state import StateStore
+from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
 from sitras_sheets.register import Register
 
 APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
 logger = logging.getLogger("sitras.notifier")
+
+
+@dataclass(frozen=True)
+class VersionLag:
+    """After one of our writes, Drive's version had not moved ``at_least``
+    seconds later (so it lagged at least that long) and had moved ``moved_by``
+    seconds later: for our write, or for an earlier edit it was still behind
+    on, so ``moved_by`` bounds the lag only if nobody else edited meanwhile."""
+
+    at_least: float
+    moved_by: float
 
 
 @dataclass
@@ -42,6 +59,8 @@ class TickReport:
     missing: list[str] = field(default_factory=list)  # rows gone before the write
     read_seconds: float = 0.0
     diff_seconds: float = 0.0
+    version_lag: VersionLag | None = None  # measured at this tick
+    missed_by_version: bool = False  # a full read found changes the version did not show
 
 
 class SyncJob:
@@ -66,18 +85,23 @@ class SyncJob:
         self._seen_version: str | None = None
         self._last_read: float | None = None
         self._written: dict[str, str] = {}  # Notifikasi text written on duplicate rows
+        # Our last write that Drive's version has not shown yet:
+        # (the version before it, when it was written, the last tick it was not shown)
+        self._unshown_write: tuple[str, float, float] | None = None
 
     def tick(self) -> TickReport:
         started = self.monotonic()
         version = self._version()
+        lag = self._version_lag(version, started)
+        unchanged = (
+            version is not None and version == self._seen_version and self._last_read is not None
+        )
         if (
-            version is not None
-            and version == self._seen_version
-            and self._last_read is not None
+            unchanged
             and started - self._last_read < self.full_read_seconds
             and not self.store.has_reports()
         ):
-            return TickReport(skipped=True)
+            return TickReport(skipped=True, version_lag=lag)
         now = self.clock()
         current = self.register.read()
         read_done = self.monotonic()
@@ -86,7 +110,11 @@ class SyncJob:
             baseline=changes.baseline,
             read_seconds=read_done - started,
             diff_seconds=self.monotonic() - read_done,
+            version_lag=lag,
+            missed_by_version=unchanged and changes.stored,
         )
+        if report.missed_by_version:
+            logger.info(text("notifier.version_missed", seconds=f"{self.full_read_seconds:g}"))
         report.events = self.store.apply(changes, now=now.timestamp(), stamp=sheet_time(now))
         if self.deliver is not None:
             self.deliver()
@@ -112,6 +140,9 @@ class SyncJob:
             self.store.mark_reported([r.seq for r in reports])
             self.store.set_meta(APPEND_IN_FLIGHT, "")
             report.reported = len(reports)
+        if version is not None and (report.rows_written or reports) and self._unshown_write is None:
+            written = self.monotonic()
+            self._unshown_write = (version, written, written)
         self._seen_version, self._last_read = version, started
         if report.events or report.rows_written or report.baseline:
             logger.info(
@@ -122,6 +153,20 @@ class SyncJob:
                 " (baseline)" if report.baseline else "",
             )
         return report
+
+    def _version_lag(self, version: str | None, checked: float) -> VersionLag | None:
+        """Whether the version now shows our last write, and after how long."""
+        if self._unshown_write is None or version is None:
+            return None
+        before, written, not_shown = self._unshown_write
+        if version == before:
+            self._unshown_write = (before, written, checked)
+            return None
+        self._unshown_write = None
+        lag = VersionLag(max(0.0, not_shown - written), checked - written)
+        if lag.at_least > 0:
+            logger.info(text("notifier.version_lag", seconds=lag.at_least))
+        return lag
 
     def _version(self) -> str | None:
         version = getattr(self.register.grid, "version", None)

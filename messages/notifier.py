@@ -106,4 +106,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "berhenti setelah tugas yang sedang berjalan selesai",
         "en": "stopping after the running job ends",
     },
+    "notifier.version_missed": {
+        "id": "versi Drive tidak berubah, tetapi pembacaan penuh menemukan perubahan di "
+        "sheet: metadata Drive tertinggal (perubahan seperti ini menunggu paling lama "
+        "{seconds} detik)",
+        "en": "Drive's version did not change, yet the full read found changes in the "
+        "sheet: Drive's metadata lags (such changes wait at most {seconds} s)",
+    },
+    "notifier.version_lag": {
+        "id": "versi Drive masih belum berubah {seconds:.0f} detik setelah Sitras menulis "
+        "ke sheet: metadata Drive tertinggal sedikitnya selama itu",
+        "en": "Drive's version had still not changed {seconds:.0f} s after Sitras wrote "
+        "to the sheet: Drive's metadata lagged at least that long",
+    },
 }

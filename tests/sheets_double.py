@@ -38,9 +38,10 @@ import functools
 import json
 import re
 import threading
+import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -508,12 +509,16 @@ def _inside(bounds: Bounds, r: int, c: int) -> bool:
 
 
 class Spreadsheet:
-    def __init__(self, spreadsheet_id: str, title: str) -> None:
+    def __init__(
+        self, spreadsheet_id: str, title: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.id = spreadsheet_id
         self.title = title
         self.tabs: list[SheetTab] = []
         self.version = 1
         self.shared_with: set[str] | None = None  # None: every account may use it
+        self.clock = clock
+        self.changed_at: list[tuple[float, int]] = [(clock(), 1)]  # when each version came
 
     def tab(self, title: str) -> SheetTab:
         for tab in self.tabs:
@@ -552,6 +557,15 @@ class Spreadsheet:
 
     def touch(self) -> None:
         self.version += 1
+        self.changed_at.append((self.clock(), self.version))
+
+    def version_seen(self, lag: float) -> int:
+        """The version Drive's metadata shows ``lag`` seconds behind the edits."""
+        cutoff = self.clock() - lag
+        for when, version in reversed(self.changed_at):
+            if when <= cutoff:
+                return version
+        return self.changed_at[0][1]
 
     def by_id(self, sheet_id: Any) -> SheetTab:
         for tab in self.tabs:
@@ -631,10 +645,20 @@ class SheetsDouble(BaseAdapter):
     """The fake Google: mount on a session, set up spreadsheets, queue faults,
     read the request log. Thread-safe; one lock around each request."""
 
-    def __init__(self, *, require_auth: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        require_auth: bool = True,
+        drive_version_lag: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.require_auth = require_auth
+        # Drive's files.get shows the version this many seconds behind the edits
+        # (reported of the real Drive; the notifier measures it in operation).
+        self.drive_version_lag = drive_version_lag
+        self.clock = clock
         self._log: list[LoggedRequest] = []
         self._faults: dict[str, deque[Fault]] = {}
         self._keys: dict[str, tuple[str, bytes]] = {}  # key id → (account, public key PEM)
@@ -646,7 +670,7 @@ class SheetsDouble(BaseAdapter):
         self, spreadsheet_id: str | None = None, *, title: str = "Register Surat", tabs=("Sheet1",)
     ) -> Spreadsheet:
         spreadsheet_id = spreadsheet_id or uuid.uuid4().hex
-        book = Spreadsheet(spreadsheet_id, title)
+        book = Spreadsheet(spreadsheet_id, title, self.clock)
         for name in tabs:
             book.add_tab(name)
         self.spreadsheets[spreadsheet_id] = book
@@ -850,7 +874,7 @@ class SheetsDouble(BaseAdapter):
             "id": book.id,
             "name": book.title,
             "mimeType": "application/vnd.google-apps.spreadsheet",
-            "version": str(book.version),
+            "version": str(book.version_seen(self.drive_version_lag)),
         }
         fields = params.get("fields", ["kind,id,name,mimeType"])[0]
         return apply_fields(full, parse_fields(fields))

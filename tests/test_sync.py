@@ -7,6 +7,7 @@ clock) is the harness the other notifier tests use too."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sheets_double import SheetsDouble
 
 from jobs import events
 from jobs.delivery import Backoff, Deliverer
@@ -22,8 +24,9 @@ from jobs.message_catalogue import compose
 from jobs.messaging import OutboundMessage, Outcome, SendResult
 from jobs.office_hours import QuietHours
 from jobs.state import StateStore
-from jobs.sync import SyncJob
+from jobs.sync import SyncJob, VersionLag
 from sitras_sheets import tracking_code
+from sitras_sheets.google_grid import RetryPolicy, connect
 from sitras_sheets.local_grid import LocalGrid
 from sitras_sheets.models import Desk, Letter, NotificationRecord, Scan
 from sitras_sheets.register import Register, letter_key
@@ -319,28 +322,49 @@ def test_only_changed_rows_are_written_in_one_request(office, monkeypatch):
 
 
 # -- the Sheets double: requests per tick ------------------------------------------------------
-def test_requests_per_tick_on_google(tmp_path):
-    double_module = pytest.importorskip("sheets_double")
-    from sitras_sheets.google_grid import RetryPolicy, connect
+@dataclass
+class GoogleOffice:
+    """The notifier on the Sheets double (real gspread over HTTP), with a
+    settable monotonic clock shared by the sync, the register and the double."""
 
-    double = double_module.SheetsDouble()
+    double: SheetsDouble
+    register: Register
+    sync: SyncJob
+    clock: Clock
+    monotonic: list[float]
+    provider: Recorder
+
+    def wait(self, seconds: float) -> None:
+        self.monotonic[0] += seconds
+        self.clock.advance(seconds=seconds)
+
+
+def google_office(folder: Path, *, drive_version_lag: float = 0.0) -> GoogleOffice:
+    monotonic = [0.0]
+    double = SheetsDouble(drive_version_lag=drive_version_lag, clock=lambda: monotonic[0])
     double.add_spreadsheet("sheet-1")
     grid = connect(
         "sheet-1",
-        double.service_account_file(tmp_path / "sa.json"),
+        double.service_account_file(folder / "sa.json"),
         session=double.session(),
         retry=RetryPolicy(attempts=2, multiplier=0.001, max_wait=0.002, jitter=0.001),
     )
     clock = Clock()
-    monotonic = [0.0]
     register = Register(grid, clock, monotonic=lambda: monotonic[0])
     register.init()
-    store = StateStore(tmp_path / "state.sqlite3")
+    store = StateStore(folder / "state.sqlite3")
     provider = Recorder()
     deliverer = Deliverer(store, provider, clock=clock, compose=compose)
     sync = SyncJob(
         register, store, clock=clock, deliver=deliverer.run, monotonic=lambda: monotonic[0]
     )
+    return GoogleOffice(double, register, sync, clock, monotonic, provider)
+
+
+def test_requests_per_tick_on_google(tmp_path):
+    office = google_office(tmp_path)
+    double, register, sync = office.double, office.register, office.sync
+    clock, monotonic, provider = office.clock, office.monotonic, office.provider
     code = tracking_code.normalise(register.add_letter(Letter(whatsapp=PHONE, subject="A")).code)
     sync.tick()  # baseline
     monotonic[0] += 15
@@ -386,3 +410,43 @@ def test_requests_per_tick_on_google(tmp_path):
     monotonic[0] += 60  # a full read at least every full_read_seconds
     assert requests(sync.tick) == {"drive.files.get": 1, "values.batchGet": 1}
     assert provider.kinds() == [events.MOVED, events.MOVED]
+
+
+def test_the_tick_measures_how_long_drives_version_takes_to_show_its_write(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="sitras.notifier")
+    office = google_office(tmp_path, drive_version_lag=40)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.sync.tick()  # baseline
+    office.wait(60)
+    office.sync.tick()
+    office.register.append_scans([Scan("01X", "2026-12-07 09:05", code, "ASPEM")])
+    office.wait(60)  # Drive shows the scan by now
+    changed = office.sync.tick()
+    assert changed.events == 1 and changed.rows_written == 1  # Posisi written
+    lags = []
+    for _ in range(4):
+        office.wait(15)
+        report = office.sync.tick()
+        lags.append(report.version_lag)
+    # the version had not moved 15 or 30 s after the write; it had 45 s after
+    assert [lag for lag in lags if lag is not None] == [VersionLag(30.0, 45.0)]
+    assert "tertinggal sedikitnya selama itu" in caplog.text
+
+
+def test_a_full_read_finds_a_change_a_lagging_version_hides_and_says_so(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="sitras.notifier")
+    office = google_office(tmp_path, drive_version_lag=300)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.sync.tick()  # baseline
+    office.wait(400)
+    office.sync.tick()
+    office.register.append_scans([Scan("01X", "2026-12-07 09:05", code, "ASPEM")])
+    seen_after = 0
+    while not office.provider.sent:
+        office.wait(15)
+        seen_after += 15
+        report = office.sync.tick()
+    assert office.provider.kinds() == [events.MOVED]
+    assert report.missed_by_version  # Drive still showed the old version
+    assert seen_after <= 60  # full_read_seconds bounds the delay, whatever Drive says
+    assert "metadata Drive tertinggal" in caplog.text
