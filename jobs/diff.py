@@ -235,8 +235,9 @@ class _Differ:
             state = self.prev.letters.get(code)
             if code not in seen and state is not None:
                 self._moved(state, position, state.whatsapp)
-        for code, state in self.prev.letters.items():
-            if state.present and code not in seen and code not in changes.letters:
+        for code in known.keys() - seen:  # rows gone from the sheet
+            state = known[code]
+            if state.present and code not in changes.letters:
                 changes.letters[code] = state._replace(present=False)
         changes.pending_done.extend(key for key in self.prev.pending if key not in changes.assigned)
         return changes

@@ -4,7 +4,10 @@
    is the one already read, the last full read is younger than
    ``full_read_seconds`` and no outcome waits to be shown: stop (one cheap call).
 2. Read the register (one ``batchGet``), diff it against the snapshot, store the
-   snapshot and enqueue the events in one SQLite transaction.
+   snapshot and enqueue the events in one SQLite transaction. The scan log only
+   grows at the bottom, so after the first read only its rows from the last
+   one seen are fetched (checked against it: a log changed above it is read
+   whole), and the whole log once every ``WHOLE_SCAN_LOG_SECONDS``.
 3. Deliver what is due (optional, bounded), so a change reaches the sender and
    its outcome reaches the sheet in the same tick.
 4. Write the system cells whose value changed (new codes, Posisi, Penanggung
@@ -32,9 +35,13 @@ from jobs.state import StateStore
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
-from sitras_sheets.register import Register
+from sitras_sheets.register import Register, ScanMark
 
 APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
+# The whole scan log is read at least this often: a row typed by hand above the
+# last one seen, in the same minute as another row above was deleted, shifts
+# nothing the tail check sees, and is read here at the latest.
+WHOLE_SCAN_LOG_SECONDS = 1800.0
 logger = logging.getLogger("sitras.notifier")
 
 
@@ -88,6 +95,8 @@ class SyncJob:
         # Our last write that Drive's version has not shown yet:
         # (the version before it, when it was written, the last tick it was not shown)
         self._unshown_write: tuple[str, float, float] | None = None
+        self._scan_mark: ScanMark | None = None  # the last scan row read
+        self._whole_scan_log_read: float | None = None
 
     def tick(self) -> TickReport:
         started = self.monotonic()
@@ -103,7 +112,7 @@ class SyncJob:
         ):
             return TickReport(skipped=True, version_lag=lag)
         now = self.clock()
-        current = self.register.read()
+        current = self.register.read(scans_after=self._scans_after(started))
         read_done = self.monotonic()
         changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
         report = TickReport(
@@ -144,6 +153,9 @@ class SyncJob:
             written = self.monotonic()
             self._unshown_write = (version, written, written)
         self._seen_version, self._last_read = version, started
+        self._scan_mark = current.scan_mark
+        if current.scan_log_whole:
+            self._whole_scan_log_read = started
         if report.events or report.rows_written or report.baseline:
             logger.info(
                 "sync: %d peristiwa baru, %d baris ditulis, %d hasil dicatat%s",
@@ -153,6 +165,14 @@ class SyncJob:
                 " (baseline)" if report.baseline else "",
             )
         return report
+
+    def _scans_after(self, started: float) -> ScanMark | None:
+        """Where to read the scan log from: None (the whole log) when no row
+        was seen yet or the last whole read is too old."""
+        last_whole = self._whole_scan_log_read
+        if last_whole is None or started - last_whole >= WHOLE_SCAN_LOG_SECONDS:
+            return None
+        return self._scan_mark
 
     def _version_lag(self, version: str | None, checked: float) -> VersionLag | None:
         """Whether the version now shows our last write, and after how long."""

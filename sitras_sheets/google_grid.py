@@ -49,7 +49,7 @@ from sitras_sheets.errors import (
     SitrasError,
     SpreadsheetNotFound,
 )
-from sitras_sheets.grid import CellWrite
+from sitras_sheets.grid import CellWrite, Tail, TailGone
 from sitras_sheets.schema import SURAT, Tab, column_letter, map_headers
 
 SCOPES = (
@@ -267,6 +267,8 @@ class _Call:
             )
         if status == 400 and "Unable to parse range" in detail:
             return _RangeNotFound(detail)
+        if status == 400 and "exceeds grid limits" in detail:
+            return _BeyondGrid(detail)
         if _is_tls_error(error):
             return RegisterError(
                 f"sambungan aman ke Google gagal ({detail}); periksa REQUESTS_CA_BUNDLE dan proxy"
@@ -286,6 +288,10 @@ class _Call:
 
 class _RangeNotFound(SheetLayoutError):
     """A range names a tab the spreadsheet does not have."""
+
+
+class _BeyondGrid(RegisterError):
+    """A range reaches below or right of a tab's grid."""
 
 
 def _call_name(method: str, path: str) -> str:
@@ -375,12 +381,21 @@ class GoogleGrid:
 
     # -- Grid ---------------------------------------------------------------------
     def read(
-        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+        self,
+        tabs: Sequence[str],
+        header_only: Sequence[str] = (),
+        tails: Mapping[str, Tail] | None = None,
     ) -> dict[str, list[list[str]]]:
-        """One values.batchGet: whole tabs, and ``'Tab'!1:1`` for header-only tabs."""
+        """One values.batchGet: whole tabs, ``'Tab'!1:1`` for header-only tabs,
+        and for a tail ``'Tab'!1:1`` plus ``'Tab'!A{first_row}:{last column}``
+        (a bounded range: Google refuses one wider or lower than the grid)."""
+        tails = tails or {}
         a1 = [quote_tab(tab) for tab in tabs] + [quote_tab(tab) + "!1:1" for tab in header_only]
-        tabs = [*tabs, *header_only]
-        if not tabs:
+        for tab, tail in tails.items():
+            last = column_letter(max(tail.columns, 1) - 1)
+            a1 += [quote_tab(tab) + "!1:1", f"{quote_tab(tab)}!A{tail.first_row}:{last}"]
+        names = [*tabs, *header_only, *tails]
+        if not names:
             return {}
         params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
         try:
@@ -388,13 +403,21 @@ class GoogleGrid:
                 body = self.http.values_batch_get(self.spreadsheet_id, a1, params=params)
                 values = [value_range.get("values", []) for value_range in body["valueRanges"]]
         except _RangeNotFound as error:
-            raise self._missing_tabs(tabs, str(error)) from None
-        if len(values) != len(tabs):
+            raise self._missing_tabs(names, str(error)) from None
+        except _BeyondGrid as error:
+            raise TailGone(str(error)) from None
+        if len(values) != len(a1):
             raise RegisterError(
-                f"Google Sheets menjawab {len(values)} rentang untuk {len(tabs)} tab yang diminta"
+                f"Google Sheets menjawab {len(values)} rentang untuk {len(a1)} yang diminta"
             )
         # FORMATTED_VALUE cells are always strings; trailing blanks are left out.
-        return dict(zip(tabs, values, strict=True))
+        plain = [*tabs, *header_only]
+        result = dict(zip(plain, values[: len(plain)], strict=True))
+        tail_values = iter(values[len(plain) :])
+        for tab in tails:
+            header, rows = next(tail_values), next(tail_values)
+            result[tab] = header[:1] + rows
+        return result
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         data = [

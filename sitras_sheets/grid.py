@@ -4,7 +4,7 @@ of it once (``register.py``), so both backends behave the same."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,13 +19,31 @@ class CellWrite:
     value: str
 
 
+@dataclass(frozen=True)
+class Tail:
+    """The rows of a tab from ``first_row`` (1-based) down, ``columns`` wide:
+    what was appended to a log since it was last read."""
+
+    first_row: int
+    columns: int
+
+
+class TailGone(Exception):
+    """A tail starts below the tab's last row: rows were deleted."""
+
+
 class Grid(Protocol):
     def read(
-        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+        self,
+        tabs: Sequence[str],
+        header_only: Sequence[str] = (),
+        tails: Mapping[str, Tail] | None = None,
     ) -> dict[str, list[list[str]]]:
-        """Every cell of ``tabs`` and the header row of ``header_only`` tabs, as
-        text, header row first, all in one request. A missing tab raises
-        SheetLayoutError naming it."""
+        """Every cell of ``tabs``, the header row of ``header_only`` tabs and,
+        for the tabs in ``tails``, the header row followed by the rows from
+        ``first_row`` on, as text, header row first, all in one request. A
+        missing tab raises SheetLayoutError naming it; a tail below the tab's
+        last row may raise TailGone (or come back empty)."""
 
     def write_cells(self, writes: Sequence[CellWrite]) -> None:
         """Write all cells in one request, as RAW text (never parsed)."""

@@ -5,12 +5,12 @@ Row ``n`` of a tab is the table row with ``rowid = n - 1`` (row 1 is the header)
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sitras_sheets.errors import RegisterError, SheetLayoutError
-from sitras_sheets.grid import CellWrite
+from sitras_sheets.grid import CellWrite, Tail
 from sitras_sheets.schema import Tab
 
 
@@ -42,11 +42,15 @@ class LocalGrid:
         return [row[1] for row in rows]
 
     def read(
-        self, tabs: Sequence[str], header_only: Sequence[str] = ()
+        self,
+        tabs: Sequence[str],
+        header_only: Sequence[str] = (),
+        tails: Mapping[str, Tail] | None = None,
     ) -> dict[str, list[list[str]]]:
+        tails = tails or {}
         result: dict[str, list[list[str]]] = {}
         with self._connect() as connection:
-            for tab in [*tabs, *header_only]:
+            for tab in [*tabs, *header_only, *tails]:
                 columns = self._columns(connection, tab)
                 if not columns:
                     raise SheetLayoutError(
@@ -54,12 +58,14 @@ class LocalGrid:
                     )
                 grid: list[list[str]] = [columns]
                 result[tab] = grid
-                if tab not in tabs:
+                if tab in header_only:
                     continue
+                first = tails[tab].first_row if tab in tails else 2
                 for rowid, *cells in connection.execute(
-                    f"SELECT rowid, * FROM {_quote(tab)} ORDER BY rowid"
+                    f"SELECT rowid, * FROM {_quote(tab)} WHERE rowid >= ? ORDER BY rowid",
+                    (first - 1,),
                 ):
-                    while len(grid) < rowid:  # deleted rows read as blank rows
+                    while len(grid) + first - 2 < rowid:  # deleted rows read as blank rows
                         grid.append([])
                     grid.append(["" if cell is None else str(cell) for cell in cells])
         return result

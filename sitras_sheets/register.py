@@ -23,7 +23,7 @@ from sitras_sheets.errors import (
     OutcomeUnknown,
     SheetLayoutError,
 )
-from sitras_sheets.grid import CellWrite, Grid
+from sitras_sheets.grid import CellWrite, Grid, Tail, TailGone
 from sitras_sheets.models import (
     STATUS_VALUES,
     Desk,
@@ -60,15 +60,30 @@ class RowProblem:
 
 
 @dataclass(frozen=True)
+class ScanMark:
+    """The last scan row a read saw (its row and scan id) and the scan log's
+    header map then. Stations only append to the log, so the next read can
+    fetch the rows from there on (``Register.read(scans_after=…)``)."""
+
+    row: int
+    scan_id: str
+    headers: HeaderMap
+
+
+@dataclass(frozen=True)
 class RegisterSnapshot:
     """What the register held at one read. Letters keep their row numbers only
-    as a hint; ``key`` is what identifies them."""
+    as a hint; ``key`` is what identifies them. ``scans`` holds the whole scan
+    log, or after a ``scans_after`` read the rows from the mark on only
+    (``scan_log_whole`` False)."""
 
     letters: list[Letter]
     scans: list[Scan]
     desks: dict[str, Desk]
     notifications: list[NotificationRecord] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    scan_mark: ScanMark | None = None  # for the next read's scans_after
+    scan_log_whole: bool = True
 
     def letter(self, code: str) -> Letter:
         wanted = tracking_code.normalise(code)
@@ -153,27 +168,79 @@ class Register:
         return changes
 
     # -- reading -------------------------------------------------------------
-    def read(self, *, scans: bool = True, notifications: bool = False) -> RegisterSnapshot:
+    def read(
+        self,
+        *,
+        scans: bool = True,
+        notifications: bool = False,
+        scans_after: ScanMark | None = None,
+    ) -> RegisterSnapshot:
         """Surat, Meja, Pindai (unless ``scans`` is False: stations and clerks'
         look-ups need no scan log) and Notifikasi if asked, in one request. The
         header rows of the tabs not read come along, so that an append right
-        after needs no read of its own."""
-        tabs = [SURAT, MEJA] + ([PINDAI] if scans else []) + ([NOTIFIKASI] if notifications else [])
-        header_only = [tab for tab in (PINDAI, NOTIFIKASI) if tab not in tabs]
-        values = self.grid.read([tab.name for tab in tabs], [tab.name for tab in header_only])
-        with collector_paused():
-            return self._snapshot(tabs, header_only, values)
+        after needs no read of its own.
 
-    def _snapshot(self, tabs: list[Tab], header_only: list[Tab], values) -> RegisterSnapshot:
-        """Map the cells read into letters, scans, desks and notifications."""
+        With ``scans_after`` (the mark of an earlier read) only the scan log's
+        rows from the marked row on are fetched. The marked row must still hold
+        the marked scan and the header must be unchanged; otherwise (rows
+        deleted, inserted or sorted, columns moved) the whole log is read after
+        all, in a second request."""
+        tail = scans_after if scans else None
+        tabs = [SURAT, MEJA] + ([PINDAI] if scans and tail is None else [])
+        tabs += [NOTIFIKASI] if notifications else []
+        header_only = [tab for tab in (PINDAI, NOTIFIKASI) if tab not in tabs]
+        if tail is not None:  # its header row comes with the tail
+            header_only.remove(PINDAI)
+        if tail is None:
+            values = self.grid.read([tab.name for tab in tabs], [tab.name for tab in header_only])
+            first_scan_row = 2
+        else:
+            values, first_scan_row = self._read_scan_tail(tabs, header_only, tail)
+        with collector_paused():
+            return self._snapshot(tabs, header_only, values, first_scan_row if scans else None)
+
+    def _read_scan_tail(
+        self, tabs: list[Tab], header_only: list[Tab], mark: ScanMark
+    ) -> tuple[dict[str, list[list[str]]], int]:
+        """The tabs with the scan log from ``mark.row`` on, checked against the
+        mark; the whole log when the check fails. Returns (values, first row)."""
+        names, only = [tab.name for tab in tabs], [tab.name for tab in header_only]
+        try:
+            values = self.grid.read(
+                names, only, tails={PINDAI.name: Tail(mark.row, mark.headers.width)}
+            )
+        except TailGone:  # rows were deleted below the mark
+            return self.grid.read([*names, PINDAI.name], only), 2
+        rows = values[PINDAI.name]
+        headers = map_headers(PINDAI, rows[0] if rows else [])
+        if (
+            headers == mark.headers
+            and len(rows) > 1
+            and headers.get(rows[1], "scan_id") == mark.scan_id
+        ):
+            return values, mark.row
+        values[PINDAI.name] = self.grid.read([PINDAI.name])[PINDAI.name]
+        return values, 2
+
+    def _snapshot(
+        self,
+        tabs: list[Tab],
+        header_only: list[Tab],
+        values: dict[str, list[list[str]]],
+        first_scan_row: int | None,
+    ) -> RegisterSnapshot:
+        """Map the cells read into letters, scans, desks and notifications
+        (scans from ``first_scan_row`` on; None when the log was not read)."""
         maps = {tab.name: self._map(tab, values[tab.name]) for tab in tabs}
         for tab in header_only:
             self._map(tab, values[tab.name])
         problems: list[RowProblem] = []
         letters = self._letters(maps[SURAT.name], values[SURAT.name], problems)
-        scan_log = (
-            self._scans(maps[PINDAI.name], values[PINDAI.name], problems) if PINDAI in tabs else []
-        )
+        scan_log: list[Scan] = []
+        mark = None
+        if first_scan_row is not None:
+            headers = maps.get(PINDAI.name) or self._map(PINDAI, values[PINDAI.name])
+            scan_log, mark = self._scans(headers, values[PINDAI.name], problems, first_scan_row)
         desks: dict[str, Desk] = {}
         for row, cells in data_rows(values[MEJA.name]):
             desk = Desk.from_record(maps[MEJA.name].record(cells))
@@ -189,7 +256,8 @@ class Register:
                 _notification(maps[NOTIFIKASI.name].record(cells))
                 for _, cells in data_rows(values[NOTIFIKASI.name])
             ]
-        return RegisterSnapshot(letters, scan_log, desks, sent, problems)
+        whole = first_scan_row == 2
+        return RegisterSnapshot(letters, scan_log, desks, sent, problems, mark, whole)
 
     def _map(self, tab: Tab, values: list[list[str]]) -> HeaderMap:
         headers = map_headers(tab, values[0] if values else [])
@@ -242,14 +310,20 @@ class Register:
         self._surat_index = _SuratIndex(headers, rows, self._monotonic())
         return letters
 
-    def _scans(self, headers: HeaderMap, values, problems: list[RowProblem]) -> list[Scan]:
+    def _scans(
+        self, headers: HeaderMap, values, problems: list[RowProblem], first_row: int
+    ) -> tuple[list[Scan], ScanMark | None]:
+        """The scans of the rows read (the first at ``first_row``) and the mark
+        of the last row with a scan id."""
         scans: list[Scan] = []
         seen: set[str] = set()
-        for row, cells in data_rows(values):
+        last: tuple[int, str] | None = None
+        for row, cells in data_rows(values, first_row):
             record = headers.record(cells)
             if not record["scan_id"]:
                 problems.append(RowProblem(PINDAI.name, row, "ID Pindai kosong; baris diabaikan"))
                 continue
+            last = (row, record["scan_id"])
             if record["scan_id"] in seen:
                 continue  # the same scan appended twice is one handoff
             seen.add(record["scan_id"])
@@ -259,7 +333,7 @@ class Register:
                 problems.append(RowProblem(PINDAI.name, row, str(error)))
                 continue
             scans.append(Scan(**record))
-        return scans
+        return scans, ScanMark(*last, headers) if last else None
 
     # -- writing -------------------------------------------------------------
     def add_letter(self, letter: Letter) -> Letter:

@@ -178,9 +178,12 @@ def map_headers(tab: Tab, header_row: Sequence[object]) -> HeaderMap:
     return HeaderMap(tab, positions, max(len(header_row), 1))
 
 
-def data_rows(values: Sequence[Sequence[object]]) -> Iterator[tuple[int, list[object]]]:
-    """(sheet row number, cells) for each non-blank row below the header."""
-    for offset, row in enumerate(values[1:], start=2):
+def data_rows(
+    values: Sequence[Sequence[object]], first_row: int = 2
+) -> Iterator[tuple[int, list[object]]]:
+    """(sheet row number, cells) for each non-blank row below the header row,
+    the first of them being sheet row ``first_row``."""
+    for offset, row in enumerate(values[1:], start=first_row):
         for cell in row:
             if cell is not None and (cell if type(cell) is str else str(cell)).strip():
                 yield offset, row

@@ -1105,6 +1105,12 @@ def _update(book: Spreadsheet, text: str, value_range: Mapping[str, Any], option
 
 def _value_range(book: Spreadsheet, text: str, params: Mapping[str, list[str]]) -> dict[str, Any]:
     tab, bounds = book.parse_range(text)
+    if bounds.row0 >= tab.row_count or (bounds.col1 or 0) > tab.column_count:
+        raise _ApiError(
+            400,
+            f"Range ({text}) exceeds grid limits. Max rows: {tab.row_count}, "
+            f"max columns: {tab.column_count}",
+        )
     render = params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
     major = params.get("majorDimension", ["ROWS"])[0]
     rows = tab.block(bounds, render)

@@ -246,6 +246,97 @@ def test_a_lost_notification_append_answer_leaves_each_row_once(google_backend, 
     assert register.read(notifications=True).notifications == [retry, retry]
 
 
+# -- reading the scan log from a mark ---------------------------------------------------------
+def scans_at(register: Register, code: str, *ids: str, desk: str = "ASPEM") -> list[Scan]:
+    scans = [Scan(scan_id, "2025-01-06 10:00", code, desk) for scan_id in ids]
+    register.append_scans(scans)
+    return scans
+
+
+def test_a_read_after_a_mark_fetches_the_scan_log_from_the_marked_row_on(register):
+    code = register.add_letter(letter("Undangan")).code
+    first, second = scans_at(register, code, "S1", "S2")
+    marked = register.read()
+    assert marked.scan_log_whole and marked.scan_mark is not None
+    assert (marked.scan_mark.row, marked.scan_mark.scan_id) == (3, "S2")
+    later = scans_at(register, code, "S3", "S4")
+
+    tail = register.read(scans_after=marked.scan_mark)
+
+    assert tail.scans == [second, *later]  # the marked row (checked) and what came after
+    assert not tail.scan_log_whole
+    assert (tail.scan_mark.row, tail.scan_mark.scan_id) == (5, "S4")
+    assert [s.scan_id for s in register.read(scans_after=tail.scan_mark).scans] == ["S4"]
+    assert len(tail.letters) == 1 and tail.desks == marked.desks
+
+
+def test_a_scan_log_changed_at_the_mark_is_read_whole(register, backend):
+    code = register.add_letter(letter("Undangan")).code
+    scans_at(register, code, "S1", "S2", "S3")
+    mark = register.read().scan_mark
+    backend.clerk.delete_row(PINDAI.name, 4)  # the marked row (S3), by hand
+    scans_at(register, code, "S4")
+
+    snapshot = register.read(scans_after=mark)
+
+    assert snapshot.scan_log_whole
+    assert [scan.scan_id for scan in snapshot.scans] == ["S1", "S2", "S4"]
+
+
+def test_a_scan_log_with_a_moved_column_is_read_whole(register, backend):
+    code = register.add_letter(letter("Undangan")).code
+    scans_at(register, code, "S1", "S2")
+    mark = register.read().scan_mark
+    backend.clerk.add_column(PINDAI.name, "Catatan Petugas", {2: "tertinggal"})
+
+    snapshot = register.read(scans_after=mark)
+
+    assert snapshot.scan_log_whole and [s.scan_id for s in snapshot.scans] == ["S1", "S2"]
+
+
+@pytest.mark.parametrize("edit", ["sort", "insert above", "delete below the grid"])
+def test_rows_sorted_inserted_or_deleted_above_the_mark_are_noticed(
+    google_backend, sheets_double, book, edit
+):
+    register = google_backend.register
+    register.init()
+    code = register.add_letter(letter("Undangan")).code
+    scans_at(register, code, "S1", "S2", "S3")
+    mark = register.read().scan_mark
+    log = book.tab(PINDAI.name)
+    if edit == "sort":
+        log.sort_rows("ID Pindai", descending=True)
+    elif edit == "insert above":
+        log.insert_rows(2, [["S0", "2025-01-06 09:00", code, "UMUM"]])
+    else:  # the grid ends above the marked row now
+        log.delete_rows(2, log.row_count - 1)
+        scans_at(register, code, "S9")
+    before = sheets_double.mark()
+
+    snapshot = register.read(scans_after=mark)
+
+    assert snapshot.scan_log_whole
+    expected = {"sort": ["S3", "S2", "S1"], "insert above": ["S0", "S1", "S2", "S3"]}
+    assert [s.scan_id for s in snapshot.scans] == expected.get(edit, ["S9"])
+    assert sheets_double.count("values.batchGet", since=before) == 2  # the tail, then all
+
+
+def test_a_read_after_a_mark_costs_one_request_with_a_bounded_range(google_backend, sheets_double):
+    register = google_backend.register
+    register.init()
+    code = register.add_letter(letter("Undangan")).code
+    scans_at(register, code, "S1", "S2")
+    mark = register.read().scan_mark
+    before = sheets_double.mark()
+
+    register.read(scans_after=mark)
+
+    (request,) = sheets_double.requests[before:]
+    assert request.endpoint == "values.batchGet"
+    assert "'Pindai'!A3:G" in request.params["ranges"]
+    assert "'Pindai'" not in request.params["ranges"]  # not the whole tab
+
+
 # -- what clerks leave in the sheet ----------------------------------------------------------
 def test_a_scan_row_without_an_id_is_reported_not_read(register, backend):
     added = register.add_letter(letter("Undangan"))

@@ -24,7 +24,7 @@ from jobs.message_catalogue import compose
 from jobs.messaging import OutboundMessage, Outcome, SendResult
 from jobs.office_hours import QuietHours
 from jobs.state import StateStore
-from jobs.sync import SyncJob, VersionLag
+from jobs.sync import WHOLE_SCAN_LOG_SECONDS, SyncJob, VersionLag
 from sitras_sheets import tracking_code
 from sitras_sheets.google_grid import RetryPolicy, connect
 from sitras_sheets.local_grid import LocalGrid
@@ -287,7 +287,7 @@ def test_a_scan_moves_the_letter_and_tells_the_sender(office):
     (message,) = office.provider.sent
     assert message.event == events.MOVED
     assert message.parameters[:2] == ("Asisten Pemerintahan", "Kasubag TU Aspem")
-    assert office.cell(code, "position") == "ASPEM"
+    assert office.register.read(scans=False).letter(code).position == "ASPEM"
     assert office.cell(code, "notification") == "Terkirim 1/1"
     records = office.notifications()
     assert [(r.event, r.to, r.status) for r in records] == [
@@ -450,3 +450,64 @@ def test_a_full_read_finds_a_change_a_lagging_version_hides_and_says_so(tmp_path
     assert report.missed_by_version  # Drive still showed the old version
     assert seen_after <= 60  # full_read_seconds bounds the delay, whatever Drive says
     assert "metadata Drive tertinggal" in caplog.text
+
+
+def pindai_ranges(office: GoogleOffice, since: int) -> list[str]:
+    return [
+        a1
+        for entry in office.double.requests[since:]
+        if entry.endpoint == "values.batchGet"
+        for a1 in entry.params.get("ranges", [])
+        if a1.startswith("'Pindai'")
+    ]
+
+
+def test_after_the_first_read_a_tick_fetches_only_the_new_end_of_the_scan_log(tmp_path):
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.register.append_scans(
+        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
+    )
+    office.sync.tick()  # baseline: the whole log
+    office.register.append_scans([Scan("01B", "2026-12-07 09:05", code, "ASPEM")])
+    mark = office.double.mark()
+    office.wait(15)
+
+    assert office.sync.tick().events == 1
+
+    assert pindai_ranges(office, mark) == ["'Pindai'!1:1", "'Pindai'!A4:G"]  # from row 4 on
+    assert office.provider.kinds() == [events.MOVED]
+
+
+def test_a_scan_typed_above_the_last_one_read_is_still_notified(tmp_path):
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.register.append_scans(
+        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
+    )
+    office.sync.tick()
+    log = office.double.spreadsheets["sheet-1"].tab("Pindai")
+    log.insert_rows(3, [["01A9", "2026-12-07 09:09", code, "ASPEM", "Ani", "manual"]])
+    office.wait(15)
+
+    office.sync.tick()
+
+    assert office.provider.kinds() == [events.MOVED]  # read whole after the check failed
+    assert office.register.read(scans=False).letter(code).position == "ASPEM"
+
+
+def test_the_whole_scan_log_is_read_again_every_half_hour(tmp_path):
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.register.append_scans(
+        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
+    )
+    office.sync.tick()
+    whole = []
+    for _ in range(2 * int(WHOLE_SCAN_LOG_SECONDS // 60)):
+        office.wait(60)  # each tick a full read (full_read_seconds)
+        mark = office.double.mark()
+        office.sync.tick()
+        whole.append("'Pindai'" in pindai_ranges(office, mark))
+    half = len(whole) // 2
+    assert whole == 2 * ([False] * (half - 1) + [True])
