@@ -231,11 +231,12 @@ class _Differ:
                     self._moved(state, moves[key], letter.whatsapp)
             else:
                 self._changed(state, letter, moves.get(key))
-        for code, position in moves.items():  # moved letters whose row is gone
-            state = self.prev.letters.get(code)
-            if code not in seen and state is not None:
-                self._moved(state, position, state.whatsapp)
-        for code in known.keys() - seen:  # rows gone from the sheet
+        gone = known.keys() - seen  # letters known before whose row is gone
+        if gone:
+            for code, position in moves.items():  # a scan still tells their senders
+                if code in gone:
+                    self._moved(known[code], position, known[code].whatsapp)
+        for code in gone:
             state = known[code]
             if state.present and code not in changes.letters:
                 changes.letters[code] = state._replace(present=False)
@@ -259,7 +260,10 @@ class _Differ:
         fresh = [scan for scan in scans if scan.scan_id not in known] if known else list(scans)
         if not fresh:
             return {}
-        fresh.sort(key=attrgetter("time", "scan_id"))
+        # (time, scan id) order: two stable sorts on one string each build no
+        # key tuples, and a log appended in time order is nearly sorted already
+        fresh.sort(key=attrgetter("scan_id"))
+        fresh.sort(key=attrgetter("time"))
         self.changes.scans = fresh
         previous = self.prev.positions
         desks = {raw: desk_code(raw) for raw in {scan.desk for scan in fresh}}
@@ -273,11 +277,11 @@ class _Differ:
             if run is None:
                 before = previous.get(code.replace("-", "")) if previous else None
                 run = _Run(desks[scan.desk], scan, scan, before)
-                if run.covered(scan):
+                if before is not None and run.covered(scan):
                     closed.add(code)  # late arrivals only
                 else:
                     runs[code] = run
-            elif run.covered(scan):
+            elif run.before is not None and run.covered(scan):
                 closed.add(code)  # the previous position covers the rest
             elif desks[scan.desk] == run.desk:
                 run.since = scan
@@ -350,13 +354,16 @@ class _Differ:
         received = letter.received_at or self.stamp
         steps = self.changes.steps
         steps.append(Step(code, RECEIVED, received))
+        if quiet:
+            # A letter already in the sheet when tracking began: its history
+            # starts with its receipt; the disposition and status it has are its
+            # current state, not steps with a time Sitras never saw.
+            self.changes.letters[code] = state
+            return
         if letter.disposition:
             steps.append(Step(code, DISPOSED, received, letter.disposition))
         if status:
             steps.append(Step(code, STATUS, received, status))
-        if quiet:
-            self.changes.letters[code] = state
-            return
         state = self._receipt(state, letter.whatsapp)
         if moved is not None:
             state = self._move_event(state, moved, letter.whatsapp)

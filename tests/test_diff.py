@@ -139,6 +139,41 @@ def test_a_new_letter_after_the_baseline_gets_a_receipt_with_what_the_message_ne
     assert tick(grid, snapshot)[0].events == []
 
 
+def test_history_holds_only_steps_with_a_real_time():
+    """A letter already in the sheet at the baseline starts its history at its
+    receipt (its status and disposition are its state, not steps timed at the
+    receipt); a letter registered later with both filled in has all three."""
+    grid = sheet(0)
+    grid.add(
+        SURAT,
+        code=code_of(0),
+        received_at="2026-11-02 08:00",
+        status="Selesai",
+        disposition="Arsipkan",
+        whatsapp=PHONE,
+    )
+    baseline, snapshot = tick(grid, None)
+    grid.add(
+        SURAT,
+        code=code_of(1),
+        received_at="2026-12-07 08:55",
+        status="Diproses",
+        disposition="Teruskan",
+        whatsapp=PHONE,
+    )
+    later, _ = tick(grid, snapshot)
+
+    assert [(s.kind, s.time, s.value) for s in baseline.steps] == [
+        (events.RECEIVED, "2026-11-02 08:00", "")
+    ]
+    assert snapshot.letters[tracking_code.normalise(code_of(0))].status == "Selesai"
+    assert [(s.kind, s.time, s.value) for s in later.steps] == [
+        (events.RECEIVED, "2026-12-07 08:55", ""),
+        (events.DISPOSED, "2026-12-07 08:55", "Teruskan"),
+        (events.STATUS, "2026-12-07 08:55", "Diproses"),
+    ]
+
+
 def test_event_ids_are_deterministic_so_a_change_seen_twice_is_one_event():
     grid = sheet(2)
     _, snapshot = tick(grid, None)
