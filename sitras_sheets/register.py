@@ -189,12 +189,11 @@ class Register:
         tabs = [SURAT, MEJA] + ([PINDAI] if scans and tail is None else [])
         tabs += [NOTIFIKASI] if notifications else []
         header_only = [tab for tab in (PINDAI, NOTIFIKASI) if tab not in tabs]
-        if tail is not None:  # its header row comes with the tail
-            header_only.remove(PINDAI)
         if tail is None:
             values = self.grid.read([tab.name for tab in tabs], [tab.name for tab in header_only])
             first_scan_row = 2
         else:
+            header_only.remove(PINDAI)  # its header row comes with the tail
             values, first_scan_row = self._read_scan_tail(tabs, header_only, tail)
         with collector_paused():
             return self._snapshot(tabs, header_only, values, first_scan_row if scans else None)
