@@ -412,14 +412,21 @@ def test_requests_per_tick_on_google(tmp_path):
     assert provider.kinds() == [events.MOVED, events.MOVED]
 
 
-def test_the_tick_measures_how_long_drives_version_takes_to_show_its_write(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="sitras.notifier")
-    office = google_office(tmp_path, drive_version_lag=40)
+def lagging_office(folder: Path, lag: float) -> GoogleOffice:
+    """An office whose Drive shows the version ``lag`` seconds late, past its
+    baseline and settled, with a station's scan just appended."""
+    office = google_office(folder, drive_version_lag=lag)
     code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
     office.sync.tick()  # baseline
-    office.wait(60)
+    office.wait(lag + 60)
     office.sync.tick()
     office.register.append_scans([Scan("01X", "2026-12-07 09:05", code, "ASPEM")])
+    return office
+
+
+def test_the_tick_measures_how_long_drives_version_takes_to_show_its_write(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="sitras.notifier")
+    office = lagging_office(tmp_path, 40)
     office.wait(60)  # Drive shows the scan by now
     changed = office.sync.tick()
     assert changed.events == 1 and changed.rows_written == 1  # Posisi written
@@ -435,12 +442,7 @@ def test_the_tick_measures_how_long_drives_version_takes_to_show_its_write(tmp_p
 
 def test_a_full_read_finds_a_change_a_lagging_version_hides_and_says_so(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="sitras.notifier")
-    office = google_office(tmp_path, drive_version_lag=300)
-    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
-    office.sync.tick()  # baseline
-    office.wait(400)
-    office.sync.tick()
-    office.register.append_scans([Scan("01X", "2026-12-07 09:05", code, "ASPEM")])
+    office = lagging_office(tmp_path, 300)
     seen_after = 0
     while not office.provider.sent:
         office.wait(15)
