@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 
 from sitras_sheets.schema import header_key
 
@@ -23,11 +24,16 @@ class Status(enum.Enum):
     @classmethod
     def parse(cls, text: str) -> Status | None:
         """The status a clerk meant (any case and spacing), None if not in the list."""
-        return _STATUS_BY_KEY.get(header_key(text))
+        return _parse_status(text)
 
 
 STATUS_VALUES: tuple[str, ...] = tuple(status.value for status in Status)
 _STATUS_BY_KEY = {header_key(status.value): status for status in Status}
+
+
+@lru_cache(maxsize=256)  # a register holds a handful of distinct Status cells
+def _parse_status(text: str) -> Status | None:
+    return _STATUS_BY_KEY.get(header_key(text))
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,9 @@ class Letter:
 
     @classmethod
     def from_record(cls, record: dict[str, str], row: int = 0, key: str = "") -> Letter:
-        return cls(row=row, key=key, **{k: v for k, v in record.items() if k in _LETTER_FIELDS})
+        if not record.keys() <= _LETTER_FIELDS:  # a Surat row's record needs no filtering
+            record = {k: v for k, v in record.items() if k in _LETTER_FIELDS}
+        return cls(row=row, key=key, **record)
 
     def to_record(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("row", "key")}
