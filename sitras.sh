@@ -13,7 +13,7 @@ as_root() {
   elif command -v sudo >/dev/null 2>&1; then
     sudo "$@"
   else
-    echo "sitras: run as root or install sudo to let it install: ${need_debs[*]}" >&2
+    echo "sitras: run as root or install sudo to let it install system packages: $*" >&2
     exit 2
   fi
 }
@@ -23,9 +23,17 @@ need_debs=()
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_debs+=(python3-venv)
 installed libzbar0 || need_debs+=(libzbar0)
-if [ "${1:-}" = "test" ]; then
-  # Debian's headless Chromium for the browser test (Playwright's own download is not used).
-  command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)
+os_id=$( (. /etc/os-release && echo "${ID:-}") 2>/dev/null || true)
+playwright_browser=no
+if [ "${1:-}" = "test" ] && [ -z "${SITRAS_CHROMIUM:-}" ]; then
+  if [ "$os_id" = ubuntu ]; then
+    # Ubuntu ships Chromium only as a snap, which containers and CI runners lack:
+    # there the browser test uses Playwright's own Chromium build (downloaded once).
+    playwright_browser=yes
+  else
+    # Debian's headless Chromium for the browser test.
+    command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)
+  fi
 fi
 if [ ${#need_debs[@]} -gt 0 ]; then
   echo "sitras: installing ${need_debs[*]} with apt-get" >&2
@@ -44,6 +52,12 @@ stamp=.venv/.sitras-installed-$(cat requirements.txt "$requirements" | sha256sum
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
   touch "$stamp"
+fi
+
+if [ "$playwright_browser" = yes ]; then
+  as_root .venv/bin/python -m playwright install-deps chromium
+  .venv/bin/python -m playwright install chromium
+  export SITRAS_CHROMIUM=playwright
 fi
 
 case "${1:-demo}" in

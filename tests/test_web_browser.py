@@ -1,9 +1,10 @@
 """End to end in a real browser: Debian's Chromium, driven by Playwright, against the
 app served by waitress on 127.0.0.1 (an ephemeral port, in a thread).
 
-Needs the apt package ``chromium`` and ``playwright`` from requirements-dev.txt;
-Playwright's own browser download is not used. When either is missing the test
-FAILS with the install command: CI must not pass by skipping it."""
+Needs ``playwright`` from requirements-dev.txt and a Chromium: Debian's apt
+package ``chromium``, or on Ubuntu (where Chromium is a snap) Playwright's own
+build, which sitras.sh installs there. When either is missing the test FAILS
+with the install command: CI must not pass by skipping it."""
 
 from __future__ import annotations
 
@@ -41,12 +42,19 @@ DISPOSITION = "Asisten Pemerintahan: untuk ditindaklanjuti"
 PHONE_LIKE = re.compile(r"(?:\+?62|0)8\d{7,12}|\d{4}[\s-]\d{4}[\s-]\d{3,4}")
 
 
-def chromium_path() -> str:
-    path = os.environ.get("SITRAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+def chromium_path() -> str | None:
+    """Debian's Chromium, the binary SITRAS_CHROMIUM names, or None for
+    Playwright's own build (SITRAS_CHROMIUM=playwright: what sitras.sh sets on
+    Ubuntu, whose Chromium is a snap)."""
+    chosen = os.environ.get("SITRAS_CHROMIUM", "")
+    if chosen == "playwright":
+        return None
+    path = chosen or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
         pytest.fail(
             "Chromium is missing: install Debian's package with "
-            "`apt-get install -y --no-install-recommends chromium` (or set SITRAS_CHROMIUM)",
+            "`apt-get install -y --no-install-recommends chromium`, or set SITRAS_CHROMIUM "
+            "to a Chromium binary, or to `playwright` after `playwright install chromium`",
             pytrace=False,
         )
     return path
