@@ -55,8 +55,12 @@ if [ ! -f "$stamp" ]; then
 fi
 
 if [ "$playwright_browser" = yes ]; then
-  as_root .venv/bin/python -m playwright install-deps chromium
-  .venv/bin/python -m playwright install chromium
+  browser_stamp=.venv/.sitras-playwright-chromium-$(.venv/bin/python -m playwright --version | tr -cd '0-9.')
+  if [ ! -f "$browser_stamp" ]; then
+    as_root .venv/bin/python -m playwright install-deps chromium
+    .venv/bin/python -m playwright install chromium
+    touch "$browser_stamp"
+  fi
   export SITRAS_CHROMIUM=playwright
 fi
 

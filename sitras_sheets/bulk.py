@@ -6,18 +6,30 @@ meanwhile; ``collector_paused`` holds it for the duration instead."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_holders = 0  # how many collector_paused blocks are running now, in any thread
+_resume = False  # whether the collector was running when the first of them began
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (reference counting goes on freeing
-    memory as usual); it resumes afterwards if it was running before."""
-    was_running = gc.isenabled()
-    gc.disable()
+    memory as usual) until the last block running in any thread ends; it then
+    resumes if it was running when the first one began."""
+    global _holders, _resume
+    with _lock:
+        if _holders == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _holders += 1
     try:
         yield
     finally:
-        if was_running:
-            gc.enable()
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _resume:
+                gc.enable()

@@ -268,7 +268,7 @@ class _Call:
         if status == 400 and "Unable to parse range" in detail:
             return _RangeNotFound(detail)
         if status == 400 and "exceeds grid limits" in detail:
-            return _BeyondGrid(detail)
+            return _BeyondGrid(f"Google Sheets menolak {self.name} ({detail})")
         if _is_tls_error(error):
             return RegisterError(
                 f"sambungan aman ke Google gagal ({detail}); periksa REQUESTS_CA_BUNDLE dan proxy"
