@@ -6,8 +6,11 @@
 2. Read the register (one ``batchGet``), diff it against the snapshot, store the
    snapshot and enqueue the events in one SQLite transaction. The scan log only
    grows at the bottom, so after the first read only its rows from the last
-   one seen are fetched (checked against it: a log changed above it is read
-   whole), and the whole log once every ``WHOLE_SCAN_LOG_SECONDS``.
+   one seen are fetched (checked against it: rows moved above it make a whole
+   read). An edit in place above it (a clerk fixing a code in an old row) moves
+   nothing: when the version moved, our last tick wrote nothing and the read
+   found no change, the whole log is read then; and at least every
+   ``WHOLE_SCAN_LOG_SECONDS`` anyway.
 3. Deliver what is due (optional, bounded), so a change reaches the sender and
    its outcome reaches the sheet in the same tick.
 4. Write the system cells whose value changed (new codes, Posisi, Penanggung
@@ -38,10 +41,10 @@ from sitras_sheets.clock import Clock, sheet_time
 from sitras_sheets.register import Register, ScanMark
 
 APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
-# The whole scan log is read at least this often: a row typed by hand above the
-# last one seen, in the same minute as another row above was deleted, shifts
-# nothing the tail check sees, and is read here at the latest.
-WHOLE_SCAN_LOG_SECONDS = 1800.0
+# The whole scan log is read at least this often: an edit in place above the
+# last row seen, made while other changes were seen or our own write moved the
+# version, is read here at the latest.
+WHOLE_SCAN_LOG_SECONDS = 600.0
 logger = logging.getLogger("sitras.notifier")
 
 
@@ -64,10 +67,10 @@ class TickReport:
     rows_written: int = 0
     reported: int = 0  # rows appended to the Notifikasi tab
     missing: list[str] = field(default_factory=list)  # rows gone before the write
-    read_seconds: float = 0.0
-    diff_seconds: float = 0.0
+    read_seconds: float = 0.0  # reading the register and diffing it
     version_lag: VersionLag | None = None  # measured at this tick
     missed_by_version: bool = False  # a full read found changes the version did not show
+    whole_scan_log: bool = False  # the scan log was read whole (not from the last row seen)
 
 
 class SyncJob:
@@ -97,6 +100,7 @@ class SyncJob:
         self._unshown_write: tuple[str, float, float] | None = None
         self._scan_mark: ScanMark | None = None  # the last scan row read
         self._whole_scan_log_read: float | None = None
+        self._wrote = False  # whether the last tick wrote to the sheet
 
     def tick(self) -> TickReport:
         started = self.monotonic()
@@ -113,14 +117,19 @@ class SyncJob:
             return TickReport(skipped=True, version_lag=lag)
         now = self.clock()
         current = self.register.read(scans_after=self._scans_after(started))
-        read_done = self.monotonic()
         changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        edited = version is not None and version != self._seen_version and not self._wrote
+        if edited and not (current.scan_log_whole or changes.stored):
+            # Someone edited and the tail shows nothing: perhaps an old scan row.
+            current = self.register.read()
+            changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        read_done = self.monotonic()
         report = TickReport(
             baseline=changes.baseline,
             read_seconds=read_done - started,
-            diff_seconds=self.monotonic() - read_done,
             version_lag=lag,
             missed_by_version=unchanged and changes.stored,
+            whole_scan_log=current.scan_log_whole,
         )
         if report.missed_by_version:
             logger.info(text("notifier.version_missed", seconds=f"{self.full_read_seconds:g}"))
@@ -156,6 +165,7 @@ class SyncJob:
         self._scan_mark = current.scan_mark
         if current.scan_log_whole:
             self._whole_scan_log_read = started
+        self._wrote = bool(report.rows_written or reports)
         if report.events or report.rows_written or report.baseline:
             logger.info(
                 "sync: %d peristiwa baru, %d baris ditulis, %d hasil dicatat%s",

@@ -498,7 +498,7 @@ def test_a_scan_typed_above_the_last_one_read_is_still_notified(tmp_path):
     assert office.register.read(scans=False).letter(code).position == "ASPEM"
 
 
-def test_the_whole_scan_log_is_read_again_every_half_hour(tmp_path):
+def test_the_whole_scan_log_is_read_again_every_ten_minutes(tmp_path):
     office = google_office(tmp_path)
     code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
     office.register.append_scans(
@@ -513,3 +513,45 @@ def test_the_whole_scan_log_is_read_again_every_half_hour(tmp_path):
         whole.append("'Pindai'" in pindai_ranges(office, mark))
     half = len(whole) // 2
     assert whole == 2 * ([False] * (half - 1) + [True])
+
+
+def test_a_clerk_fixing_an_old_scan_row_is_notified_at_the_next_tick(tmp_path):
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    other = office.register.add_letter(Letter(whatsapp="0812-1111-2222", subject="B")).code
+    office.sync.tick()
+    log = office.double.spreadsheets["sheet-1"].tab("Pindai")
+    typo = {"ID Pindai": "01M1", "Waktu": "2026-12-07 09:00", "Meja": "ASPEM"}
+    log.type_row(typo | {"Kode Lacak": code[:-1] + "?"})  # row 2: refused, a typo
+    office.register.append_scans([Scan("01S1", "2026-12-07 09:05", other, "UMUM")])  # row 3
+    office.wait(15)
+    office.sync.tick()
+    office.wait(15)
+    office.sync.tick()  # reads again after its own write; nothing new
+    log.set_cells(2, "Kode Lacak", [code])  # the clerk fixes the typo in place
+    office.wait(15)
+
+    report = office.sync.tick()
+
+    assert report.whole_scan_log  # the tail showed nothing, so the whole log was read
+    moved = [(m.event, m.to) for m in office.provider.sent if m.event == events.MOVED]
+    assert moved == [(events.MOVED, "6281211112222"), (events.MOVED, DIGITS)]
+
+
+def test_an_edit_the_diff_sees_needs_no_whole_scan_log(tmp_path):
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.register.append_scans(
+        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
+    )
+    office.sync.tick()
+    office.wait(15)
+    office.sync.tick()
+    office.register.update_letters(
+        {tracking_code.normalise(code): {"status": "Diproses"}}, allowed=("status",)
+    )
+    office.wait(15)
+
+    report = office.sync.tick()
+
+    assert report.events == 1 and not report.whole_scan_log
