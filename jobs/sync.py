@@ -38,7 +38,8 @@ from jobs.state import StateStore
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
-from sitras_sheets.register import Register, ScanMark
+from sitras_sheets.register import Register, RowProblem, ScanMark
+from sitras_sheets.schema import PINDAI
 
 APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
 # The whole scan log is read at least this often: an edit in place above the
@@ -101,6 +102,7 @@ class SyncJob:
         self._scan_mark: ScanMark | None = None  # the last scan row read
         self._whole_scan_log_read: float | None = None
         self._wrote = False  # whether the last tick wrote to the sheet
+        self._ignored_scan_rows: set[tuple[int, str]] = set()  # logged once each
 
     def tick(self) -> TickReport:
         started = self.monotonic()
@@ -133,6 +135,7 @@ class SyncJob:
         )
         if report.missed_by_version:
             logger.info(text("notifier.version_missed", seconds=f"{self.full_read_seconds:g}"))
+        self._log_ignored_scan_rows(current.problems)
         report.events = self.store.apply(changes, now=now.timestamp(), stamp=sheet_time(now))
         if self.deliver is not None:
             self.deliver()
@@ -175,6 +178,17 @@ class SyncJob:
                 " (baseline)" if report.baseline else "",
             )
         return report
+
+    def _log_ignored_scan_rows(self, problems: list[RowProblem]) -> None:
+        """A scan row typed by hand with a bad code or no ID Pindai is skipped:
+        say so once, so that someone fixes it."""
+        for problem in problems:
+            seen = (problem.row, problem.message)
+            if problem.tab == PINDAI.name and seen not in self._ignored_scan_rows:
+                self._ignored_scan_rows.add(seen)
+                logger.warning(
+                    text("notifier.scan_row_ignored", row=problem.row, problem=problem.message)
+                )
 
     def _scans_after(self, started: float) -> ScanMark | None:
         """Where to read the scan log from: None (the whole log) when no row

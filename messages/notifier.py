@@ -106,6 +106,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "berhenti setelah tugas yang sedang berjalan selesai",
         "en": "stopping after the running job ends",
     },
+    "notifier.scan_row_ignored": {
+        "id": "tab Pindai baris {row} tidak dibaca: {problem} (perbaiki barisnya; "
+        "perpindahan surat itu dikabarkan setelah diperbaiki)",
+        "en": "Pindai tab row {row} not read: {problem} (fix the row; the letter's move "
+        "is announced once it is fixed)",
+    },
     "notifier.version_missed": {
         "id": "versi Drive tidak berubah, tetapi pembacaan penuh menemukan perubahan di "
         "sheet: metadata Drive tertinggal (perubahan seperti ini menunggu paling lama "

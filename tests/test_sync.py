@@ -555,3 +555,20 @@ def test_an_edit_the_diff_sees_needs_no_whole_scan_log(tmp_path):
     report = office.sync.tick()
 
     assert report.events == 1 and not report.whole_scan_log
+
+
+def test_a_scan_row_typed_with_a_bad_code_is_reported_once(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="sitras.notifier")
+    office = google_office(tmp_path)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.sync.tick()
+    log = office.double.spreadsheets["sheet-1"].tab("Pindai")
+    row = {"ID Pindai": "01M1", "Waktu": "2026-12-07 09:00", "Meja": "ASPEM"}
+    log.type_row(row | {"Kode Lacak": code[:-1] + "?"})
+    for _ in range(3):
+        office.wait(60)  # full reads: the row is read each time
+        office.sync.tick()
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith("tab Pindai baris 2 tidak dibaca")
+    assert office.provider.sent == []
