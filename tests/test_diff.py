@@ -144,23 +144,14 @@ def test_history_holds_only_steps_with_a_real_time():
     receipt (its status and disposition are its state, not steps timed at the
     receipt); a letter registered later with both filled in has all three."""
     grid = sheet(0)
-    grid.add(
-        SURAT,
-        code=code_of(0),
-        received_at="2026-11-02 08:00",
-        status="Selesai",
-        disposition="Arsipkan",
-        whatsapp=PHONE,
-    )
+
+    def letter(n: int, received_at: str, status: str, disposition: str) -> None:
+        values = {"received_at": received_at, "status": status, "disposition": disposition}
+        grid.add(SURAT, code=code_of(n), whatsapp=PHONE, **values)
+
+    letter(0, "2026-11-02 08:00", "Selesai", "Arsipkan")
     baseline, snapshot = tick(grid, None)
-    grid.add(
-        SURAT,
-        code=code_of(1),
-        received_at="2026-12-07 08:55",
-        status="Diproses",
-        disposition="Teruskan",
-        whatsapp=PHONE,
-    )
+    letter(1, "2026-12-07 08:55", "Diproses", "Teruskan")
     later, _ = tick(grid, snapshot)
 
     assert [(s.kind, s.time, s.value) for s in baseline.steps] == [

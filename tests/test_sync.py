@@ -454,6 +454,18 @@ def test_a_full_read_finds_a_change_a_lagging_version_hides_and_says_so(tmp_path
     assert "metadata Drive tertinggal" in caplog.text
 
 
+def scanned_office(folder: Path) -> tuple[GoogleOffice, str]:
+    """An office with one letter scanned three times at UMUM (Pindai rows 2-4),
+    past its baseline tick; returns it and the letter's code."""
+    office = google_office(folder)
+    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
+    office.register.append_scans(
+        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
+    )
+    office.sync.tick()
+    return office, code
+
+
 def pindai_ranges(office: GoogleOffice, since: int) -> list[str]:
     return [
         a1
@@ -465,12 +477,7 @@ def pindai_ranges(office: GoogleOffice, since: int) -> list[str]:
 
 
 def test_after_the_first_read_a_tick_fetches_only_the_new_end_of_the_scan_log(tmp_path):
-    office = google_office(tmp_path)
-    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
-    office.register.append_scans(
-        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
-    )
-    office.sync.tick()  # baseline: the whole log
+    office, code = scanned_office(tmp_path)  # the baseline read the whole log
     office.register.append_scans([Scan("01B", "2026-12-07 09:05", code, "ASPEM")])
     mark = office.double.mark()
     office.wait(15)
@@ -482,12 +489,7 @@ def test_after_the_first_read_a_tick_fetches_only_the_new_end_of_the_scan_log(tm
 
 
 def test_a_scan_typed_above_the_last_one_read_is_still_notified(tmp_path):
-    office = google_office(tmp_path)
-    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
-    office.register.append_scans(
-        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
-    )
-    office.sync.tick()
+    office, code = scanned_office(tmp_path)
     log = office.double.spreadsheets["sheet-1"].tab("Pindai")
     log.insert_rows(3, [["01A9", "2026-12-07 09:09", code, "ASPEM", "Ani", "manual"]])
     office.wait(15)
@@ -499,12 +501,7 @@ def test_a_scan_typed_above_the_last_one_read_is_still_notified(tmp_path):
 
 
 def test_the_whole_scan_log_is_read_again_every_ten_minutes(tmp_path):
-    office = google_office(tmp_path)
-    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
-    office.register.append_scans(
-        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
-    )
-    office.sync.tick()
+    office, code = scanned_office(tmp_path)
     whole = []
     for _ in range(2 * int(WHOLE_SCAN_LOG_SECONDS // 60)):
         office.wait(60)  # each tick a full read (full_read_seconds)
@@ -539,12 +536,7 @@ def test_a_clerk_fixing_an_old_scan_row_is_notified_at_the_next_tick(tmp_path):
 
 
 def test_an_edit_the_diff_sees_needs_no_whole_scan_log(tmp_path):
-    office = google_office(tmp_path)
-    code = office.register.add_letter(Letter(whatsapp=PHONE, subject="A")).code
-    office.register.append_scans(
-        [Scan(f"01A{n}", f"2026-12-07 09:0{n}", code, "UMUM") for n in range(3)]
-    )
-    office.sync.tick()
+    office, code = scanned_office(tmp_path)
     office.wait(15)
     office.sync.tick()
     office.register.update_letters(
