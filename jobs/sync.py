@@ -32,13 +32,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from jobs.diff import diff, sheet_updates
+from jobs.diff import Changes, diff, sheet_updates
 from jobs.state import StateStore
 from messages import text
 from sitras_sheets import tracking_code
 from sitras_sheets.clock import Clock, sheet_time
-from sitras_sheets.register import Register, RowProblem, ScanMark
+from sitras_sheets.register import Register, RegisterSnapshot, RowProblem, ScanMark
 from sitras_sheets.schema import PINDAI
 
 APPEND_IN_FLIGHT = "notifikasi_append_in_flight"  # state meta key
@@ -118,13 +119,7 @@ class SyncJob:
         ):
             return TickReport(skipped=True, version_lag=lag)
         now = self.clock()
-        current = self.register.read(scans_after=self._scans_after(started))
-        changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
-        edited = version is not None and version != self._seen_version and not self._wrote
-        if edited and not (current.scan_log_whole or changes.stored):
-            # Someone edited and the tail shows nothing: perhaps an old scan row.
-            current = self.register.read()
-            changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        current, changes = self._read(started, now, edited=self._edited_by_others(version))
         read_done = self.monotonic()
         report = TickReport(
             baseline=changes.baseline,
@@ -161,14 +156,14 @@ class SyncJob:
             self.store.mark_reported([r.seq for r in reports])
             self.store.set_meta(APPEND_IN_FLIGHT, "")
             report.reported = len(reports)
-        if version is not None and (report.rows_written or reports) and self._unshown_write is None:
+        self._wrote = bool(report.rows_written or reports)
+        if self._wrote and version is not None and self._unshown_write is None:
             written = self.monotonic()
             self._unshown_write = (version, written, written)
         self._seen_version, self._last_read = version, started
         self._scan_mark = current.scan_mark
         if current.scan_log_whole:
             self._whole_scan_log_read = started
-        self._wrote = bool(report.rows_written or reports)
         if report.events or report.rows_written or report.baseline:
             logger.info(
                 "sync: %d peristiwa baru, %d baris ditulis, %d hasil dicatat%s",
@@ -178,6 +173,24 @@ class SyncJob:
                 " (baseline)" if report.baseline else "",
             )
         return report
+
+    def _read(
+        self, started: float, now: datetime, *, edited: bool
+    ) -> tuple[RegisterSnapshot, Changes]:
+        """Read the register (the scan log from the last row seen) and diff it.
+        When someone else ``edited`` the sheet yet the read shows no change,
+        the edit may be in place in an old scan row, which moves no row the
+        tail check sees: the whole log is read and diffed then."""
+        current = self.register.read(scans_after=self._scans_after(started))
+        changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        if edited and not (current.scan_log_whole or changes.stored):
+            current = self.register.read()
+            changes = diff(self.store.snapshot(), current, now=now, new_code=self.new_code)
+        return current, changes
+
+    def _edited_by_others(self, version: str | None) -> bool:
+        """Whether Drive's version moved while our last tick wrote nothing."""
+        return version is not None and version != self._seen_version and not self._wrote
 
     def _log_ignored_scan_rows(self, problems: list[RowProblem]) -> None:
         """A scan row typed by hand with a bad code or no ID Pindai is skipped:
