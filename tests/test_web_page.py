@@ -557,11 +557,10 @@ def test_without_a_secret_key_the_app_keeps_one_in_the_data_folder(tmp_path, sto
 
 
 def seed_state(path, code: str):
-    from jobs.diff import Changes, LetterState, Step
-    from jobs.state import StateStore
+    from jobs.diff import LetterState
     from sitras_sheets.models import Desk
+    from tests.fakes import seeded_state
 
-    state = StateStore(path)
     letter = LetterState(
         code=code,
         subject=SUBJECT,
@@ -572,17 +571,11 @@ def seed_state(path, code: str):
         disposition=DISPOSITION,
         updated_at="2025-12-04 09:16",
     )
-    steps = [
-        Step(code, "pindah", "2025-12-04 09:15", "", "UMUM", "Bagian Umum", "s1"),
-        Step(code, "pindah", "2025-12-04 11:40", "", "ASPEM", "Asisten Pemerintahan", "s2"),
+    stops = [
+        ("2025-12-04 09:15", Desk("UMUM", "Bagian Umum", "Hj. Ratna Dewi Kusuma")),
+        ("2025-12-04 11:40", Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani")),
     ]
-    desks = {
-        "UMUM": Desk("UMUM", "Bagian Umum", "Hj. Ratna Dewi Kusuma"),
-        "ASPEM": Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani"),
-    }
-    changes = Changes(baseline=True, letters={code: letter}, steps=steps, desks=desks)
-    state.apply(changes, now=1.0, stamp="2025-12-04 09:16")
-    return state
+    return seeded_state(path, letter, stops)
 
 
 def test_the_page_reads_the_notifiers_state_and_names_no_one(tmp_path, clock):

@@ -467,11 +467,10 @@ def test_codes_in_stops_at_three():
 
 @pytest.fixture
 def state(tmp_path, code):
-    from jobs.diff import Changes, LetterState, Step
-    from jobs.state import StateStore
+    from jobs.diff import LetterState
     from sitras_sheets.models import Desk
+    from tests.fakes import seeded_state
 
-    state = StateStore(tmp_path / "state.sqlite3")
     letter = LetterState(
         code=code,
         subject=SUBJECT,
@@ -481,10 +480,8 @@ def state(tmp_path, code):
         status="Didisposisi",
         disposition=DISPOSITION,
     )
-    step = Step(code, "pindah", "2025-12-04 09:15", "", "ASPEM", "Asisten Pemerintahan", "s1")
-    desks = {"ASPEM": Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani")}
-    changes = Changes(baseline=True, letters={code: letter}, steps=[step], desks=desks)
-    state.apply(changes, now=1.0, stamp="2025-12-04 09:16")
+    desk = Desk("ASPEM", "Asisten Pemerintahan", "Drs. H. Ahmad Yani")
+    state = seeded_state(tmp_path / "state.sqlite3", letter, [("2025-12-04 09:15", desk)])
     yield state
     state.close()
 
